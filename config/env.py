@@ -1,0 +1,111 @@
+"""Typed readers for settings that come from environment variables.
+
+Each reader names the variable in its error, so a bad deployment value stops start-up
+with a message that says what to fix.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def load_dotenv(path: Path) -> None:
+    """Read KEY=value lines from `path` into os.environ, never overriding what is set."""
+    if not path.is_file():
+        return
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :]
+        key, separator, value = line.partition("=")
+        if not separator or not key.strip():
+            raise ImproperlyConfigured(f"{path.name} line {number}: expected KEY=value")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(key.strip(), value)
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value (use true or false)")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: str) -> dict:
+    """A Django DATABASES entry from a URL such as postgres://user@host:5432/db."""
+    import dj_database_url
+
+    raw = os.environ.get(name)
+    if raw is not None and not raw.strip():
+        raise ImproperlyConfigured(f"{name} is set but empty; unset it or give a database URL")
+    url = raw.strip() if raw is not None else default
+    scheme = urlsplit(url).scheme
+    if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
+        raise ImproperlyConfigured(
+            f"{name}={url!r} is not a database URL: expected postgres://USER@HOST:PORT/NAME "
+            "or sqlite:///PATH"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}={url!r} is malformed: {error}") from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name}={url!r} names no database")
+    return config
+
+
+def env_redis_url(name: str) -> str | None:
+    """A Redis URL (redis://, rediss:// or unix://), or None when the variable is unset."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return None
+    url = raw.strip()
+    if not url:
+        raise ImproperlyConfigured(f"{name} is set but empty; unset it or give a Redis URL")
+    parts = urlsplit(url)
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"{name}={url!r} is not a Redis URL: expected redis://HOST:PORT/DB"
+        )
+    try:
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={url!r} has a port that is not a number") from None
+    if parts.scheme != "unix" and not parts.hostname:
+        raise ImproperlyConfigured(f"{name}={url!r} names no host")
+    return url

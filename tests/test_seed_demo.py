@@ -1,0 +1,53 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from campaign import access
+from campaign.demo import DEMO_PASSWORD
+from campaign.models import Role
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces, settings):
+    settings.DEBUG = True
+    output = seed()
+    for username in ("organiser", "coordinator", "volunteer", "editor"):
+        assert username in output
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD)
+    assert DEMO_PASSWORD in output
+    organiser = get_user_model().objects.get(username="organiser")
+    assert access.visible_communes(organiser).count() == 65
+    coordinator = get_user_model().objects.get(username="coordinator")
+    assert access.visible_communes(coordinator).count() == 2
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.has_perm("wagtailadmin.access_admin")
+
+
+def test_seed_demo_twice_reuses_what_exists(provinces, settings):
+    settings.DEBUG = True
+    seed()
+    counts = (get_user_model().objects.count(), Role.objects.count())
+    seed()
+    assert (get_user_model().objects.count(), Role.objects.count()) == counts
+
+
+def test_seed_demo_refuses_to_run_in_production(provinces, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=true"):
+        seed()
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_without_divisions_says_what_to_run(settings):
+    settings.DEBUG = True
+    with pytest.raises(CommandError, match="load_divisions"):
+        seed()
