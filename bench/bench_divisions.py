@@ -44,7 +44,11 @@ def naive_load():
         )
 
 
+POSTGRES_FIGURES = ["load_divisions_first_postgres_s", "load_divisions_rerun_postgres_s"]
+
+
 def run(context):
+    engine = context["engine"]
     empty()
     with stopwatch() as naive_first:
         naive_load()
@@ -58,7 +62,7 @@ def run(context):
     assert Commune.objects.count() == 3321
     return [
         Figure(
-            "load_divisions_first_sqlite_s",
+            f"load_divisions_first_{engine}_s",
             round(first["seconds"], 3),
             "s",
             baseline="update_or_create per unit",
@@ -66,7 +70,7 @@ def run(context):
             target="< 5",
         ),
         Figure(
-            "load_divisions_rerun_sqlite_s",
+            f"load_divisions_rerun_{engine}_s",
             round(again["seconds"], 3),
             "s",
             baseline="update_or_create per unit",

@@ -230,7 +230,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
 
 # Demo data: each app adds its own step (see `manage.py seed_demo`).
-DEMO_SEEDERS = ["campaign.demo.seed"]
+DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed"]
 
 # Security. Behind a reverse proxy that terminates TLS (deploy/nginx.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -91,21 +91,24 @@ def normalise_mobile(raw) -> Mobile:
             "new": new,
         }
         national = new
-    try:
-        number = phonenumbers.parse(national, "VN")
-    except phonenumbers.NumberParseException:
-        raise InvalidPhone(
-            _("“%(value)s” is not a valid phone number") % {"value": str(raw).strip()}
-        ) from None
-    if not phonenumbers.is_valid_number(number) or number.country_code != 84:
+    # `national` is digits with the trunk zero: build the number directly rather than
+    # parse it again (parsing is most of the cost of a large import).
+    significant = national[1:] if national.startswith("0") else national
+    if not 8 <= len(significant) <= 10:
         raise InvalidPhone(
             _("“%(value)s” is not a valid Vietnamese phone number") % {"value": str(raw).strip()}
         )
-    if phonenumbers.number_type(number) not in MOBILE_TYPES:
+    number = phonenumbers.PhoneNumber(country_code=84, national_number=int(significant))
+    kind = phonenumbers.number_type(number)  # UNKNOWN when the number is not valid
+    if kind == PhoneNumberType.UNKNOWN:
+        raise InvalidPhone(
+            _("“%(value)s” is not a valid Vietnamese phone number") % {"value": str(raw).strip()}
+        )
+    if kind not in MOBILE_TYPES:
         raise InvalidPhone(
             _("“%(value)s” is a landline: it cannot receive SMS") % {"value": str(raw).strip()}
         )
-    return Mobile(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), warning)
+    return Mobile(f"+84{number.national_number}", warning)
 
 
 def is_e164_mobile(value: str) -> bool:

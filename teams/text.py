@@ -2,10 +2,12 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=65536)  # imports fold the same commune and person names many times
 def fold(text: str) -> str:
     """Lower case, no diacritics, đ as d, single spaces.
 

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from campaign import access
 from campaign.demo import DEMO_PASSWORD
 from campaign.models import Role
+from teams.models import Membership, Team, Volunteer
 
 
 def seed():
@@ -29,14 +30,23 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     assert access.visible_communes(coordinator).count() == 2
     editor = get_user_model().objects.get(username="editor")
     assert editor.has_perm("wagtailadmin.access_admin")
+    # A Lạng Sơn-sized registry, imported through the real import path.
+    assert (Team.objects.count(), Volunteer.objects.count()) == (1646, 8800)
+    assert Membership.objects.count() == 9000
+    assert Volunteer.objects.get(user__username="volunteer").memberships.exists()
 
 
 def test_seed_demo_twice_reuses_what_exists(provinces, settings):
     settings.DEBUG = True
     seed()
-    counts = (get_user_model().objects.count(), Role.objects.count())
-    seed()
-    assert (get_user_model().objects.count(), Role.objects.count()) == counts
+    counts = (get_user_model().objects.count(), Role.objects.count(), Membership.objects.count())
+    output = seed()
+    assert "created: 0, updated: 0, unchanged: 9000, skipped: 0" in output
+    assert (
+        get_user_model().objects.count(),
+        Role.objects.count(),
+        Membership.objects.count(),
+    ) == counts
 
 
 def test_seed_demo_refuses_to_run_in_production(provinces, settings):
