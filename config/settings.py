@@ -5,7 +5,7 @@ Defaults are safe: DEBUG is off unless asked for, and a production start needs S
 `make run` writes a development `.env` from `.env.example`, which this module reads.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -226,8 +226,32 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 
+# Team registry: uploads with more rows than this are imported in the task queue.
+TEAMS_IMPORT_QUEUE_ROWS = env_int("TEAMS_IMPORT_QUEUE_ROWS", 3000)
+
 # SMS.
 SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
+SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 10)
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "21:00-07:00")
+if SMS_QUIET_HOURS.strip():
+    try:
+        for clock in SMS_QUIET_HOURS.split("-", 1):
+            time.fromisoformat(clock.strip())
+        if "-" not in SMS_QUIET_HOURS:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"SMS_QUIET_HOURS={SMS_QUIET_HOURS!r}: use HH:MM-HH:MM, e.g. 21:00-07:00, "
+            "or leave it empty for no quiet hours"
+        ) from None
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")
+TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
+TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
+TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
+TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
 
 # Demo data: each app adds its own step (see `manage.py seed_demo`).
 DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed"]

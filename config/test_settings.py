@@ -22,6 +22,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 SMS_PROVIDER = "memory"
+SMS_QUIET_HOURS = ""  # tests that need quiet hours set them
 WHITENOISE_AUTOREFRESH = True  # no collectstatic in tests
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import Membership, Team, Volunteer
+from teams.models import ImportJob, Membership, Team, Volunteer
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,3 +25,12 @@ class TeamAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
     list_select_related = ["commune"]
     inlines = [MembershipInline]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "province", "uploaded_by", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["province", "uploaded_by"]
+    readonly_fields = ["report", "rows_total", "rows_done", "error_count", "failure"]
+    raw_id_fields = ["uploaded_by"]

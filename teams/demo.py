@@ -7,8 +7,8 @@ phone numbers typed every way), so the demo and `make bench` go through the real
 import random
 
 from campaign.models import Commune, Province
+from notifications.phones import InvalidPhone, normalise_mobile
 from teams.importing import COLUMNS, MemberImport, Sheet
-from teams.phones import InvalidPhone, normalise_mobile
 
 FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Vi Nông Hà Lương Lộc Hoàng Đinh Bế Triệu Lý Mã Chu".split()

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 from campaign.models import Commune, Province
+from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
-from teams.phones import InvalidPhone, normalise_mobile
 from teams.text import compact_key, fold
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
@@ -308,10 +308,8 @@ class MemberImport:
                 problems.append(Problem(line, header.get(name, COLUMNS[name][0]), message))
 
             commune = self.resolve_commune(cell, index, problem)
-            team = clean_text(cell("team"))
-            if not team:
-                problem("team", _("the team name is empty"))
-            elif len(team) > 200:
+            team = clean_text(cell("team"))  # empty: a volunteer not in a team yet
+            if len(team) > 200:
                 problem("team", _("the team name is longer than 200 characters"))
             full_name = clean_text(cell("full_name"))
             if not full_name:
@@ -360,7 +358,7 @@ class MemberImport:
                     _("%(phone)s is already %(name)s on line %(line)s")
                     % {"phone": phone, "name": earlier.full_name, "line": earlier.line},
                 )
-            same_team = by_phone_and_team.get((phone, commune.pk, team.casefold()))
+            same_team = team and by_phone_and_team.get((phone, commune.pk, team.casefold()))
             if same_team:
                 problem(
                     "team",
@@ -473,11 +471,16 @@ class MemberImport:
         for row in rows:
             team_key = (row.commune.pk, row.team.casefold())
             team_pk = teams.get(team_key)
-            if team_pk is None and team_key not in new_teams:
+            if row.team and team_pk is None and team_key not in new_teams:
                 new_teams[team_key] = row.team
             existing = volunteers.get(row.phone)
             changed = False
             if existing is None:
+                if not row.team:  # the person alone, in no team
+                    if row.phone in new_volunteers:
+                        report.unchanged += 1
+                    else:
+                        report.created += 1
                 if row.phone not in new_volunteers:
                     new_volunteers[row.phone] = (
                         row.full_name,
@@ -493,6 +496,11 @@ class MemberImport:
                     volunteer.updated_at = now
                     changed_volunteers[row.phone] = volunteer
                     changed = True
+            if not row.team:
+                if existing is not None:
+                    report.updated += changed
+                    report.unchanged += not changed
+                continue
             membership = None
             if team_pk is not None and existing is not None:
                 membership = memberships.get((team_pk, existing[0]))

@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Commune
-from teams.phones import InvalidPhone, normalise_mobile
+from campaign.models import Commune, Province, Role
+from notifications.phones import InvalidPhone, normalise_mobile
 from teams.text import fold
 
 
@@ -170,3 +170,91 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.volunteer.full_name} – {self.team.name} ({self.get_role_display()})"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The uploader's own jobs, and every job of a province `user` organises.
+
+        A job's report names people from every row of the file, so a coordinator sees
+        only the files they uploaded, not those of the coordinator next door.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        organised = Role.objects.filter(user=user, kind=Role.Kind.ORGANISER).values("province_id")
+        return self.filter(models.Q(uploaded_by=user) | models.Q(province_id__in=organised))
+
+
+class ImportJob(models.Model):
+    """A spreadsheet uploaded through the web pages: previewed, then imported.
+
+    Everything a page needs to show (status, progress, the report) is kept here, so
+    a reload or another web host shows the current state.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="team_import_jobs",
+        verbose_name=_("uploaded by"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        related_name="team_import_jobs",
+        verbose_name=_("province"),
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    # The uploader's language at the time: the report's messages are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows checked"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # Counts, and the first problems: {"created": 3, ..., "errors": [{"line": 2,
+    # "column": "Số điện thoại", "message": "..."}], "error_total": 1, "warnings": [...]}
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    failure = models.TextField(_("reason for failure"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("team import")
+        verbose_name_plural = _("team imports")
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def has_header_errors(self) -> bool:
+        """Columns are missing or repeated: no row can be imported."""
+        return any(problem["line"] == 1 for problem in self.report.get("errors", []))
+
+    @property
+    def can_be_confirmed(self) -> bool:
+        """A preview is confirmed only when the import would write something."""
+        if self.status != self.Status.PREVIEWED or self.has_header_errors:
+            return False
+        return self.skip_invalid or not self.report.get("error_total", 0)

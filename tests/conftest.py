@@ -5,6 +5,7 @@ import logging
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import translation
 
 from campaign.divisions import load_divisions
@@ -27,11 +28,27 @@ def fail_on_logged_errors(caplog, request):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Counters kept in the cache (send rate, sign-in attempts) start at zero."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in Vietnamese, whatever language an earlier request switched to."""
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def english():
+    """For tests that read messages in English (the site's default is Vietnamese)."""
+    translation.activate("en")
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ from campaign.divisions import load_divisions
 from campaign.models import Commune
 from teams.models import Affiliation, Membership, Team, Volunteer
 
+# Messages are read in English here; the Vietnamese ones are checked elsewhere.
+pytestmark = pytest.mark.usefixtures("english")
+
 VI_HEADER = "Mã xã,Xã/Phường,Tên tổ,Họ và tên,Số điện thoại,Vai trò,Thành phần,Đơn vị"
 EN_HEADER = "commune_code,commune,team,full_name,phone,role,affiliation,organisation"
 
@@ -326,13 +329,13 @@ def test_errors_file_lists_bad_rows_with_line_and_reason_and_can_be_imported_aga
 
 
 def test_errors_file_can_be_an_xlsx_workbook(tmp_path, dong_kinh):
-    path = write_csv(tmp_path, f"{VI_HEADER}\n,Đông Kinh,,Nguyễn An,0912345678,,,\n")
+    path = write_csv(tmp_path, f"{VI_HEADER}\n,Đông Kinh,Tổ 1,,0912345678,,,\n")
     errors = tmp_path / "errors.xlsx"
     run(path, "--province", "20", "--errors", str(errors), expect_exit=1)
     rows = list(load_workbook(errors).active.values)
     assert rows[0][-2:] == ("Dòng", "Lỗi")
     assert rows[1][-2] == 2
-    assert "Tên tổ: the team name is empty" in rows[1][-1]
+    assert "Họ và tên: the name is empty" in rows[1][-1]
 
 
 def test_missing_columns_are_named_on_line_1(tmp_path, provinces):
@@ -391,3 +394,22 @@ def test_a_missing_file_and_a_bad_province_are_named(tmp_path, provinces):
         run(path, "--province", "999")
     with pytest.raises(CommandError, match=r"--errors: .* must end in \.csv or \.xlsx"):
         run(path, "--errors", str(tmp_path / "errors.txt"))
+
+
+def test_a_person_without_a_team_is_registered_alone(tmp_path, dong_kinh):
+    path = write_csv(
+        tmp_path,
+        f"{VI_HEADER}\n,Đông Kinh,,Nguyễn An,0912345678,,Sinh viên,\n,Đông Kinh,,Nguyễn An,0912345678,,Sinh viên,\n",
+    )
+    out, _ = run(path, "--province", "20")
+    assert last_line(out) == "created: 1, updated: 0, unchanged: 1, skipped: 0"
+    volunteer = Volunteer.objects.get()
+    assert (volunteer.home_commune, volunteer.affiliation) == (dong_kinh, Affiliation.STUDENT)
+    assert not Team.objects.exists() and not Membership.objects.exists()
+    out, _ = run(path, "--province", "20")
+    assert last_line(out) == "created: 0, updated: 0, unchanged: 2, skipped: 0"
+    renamed = write_csv(
+        tmp_path, f"{VI_HEADER}\n,Đông Kinh,,Nguyễn Văn An,0912345678,,,\n", name="b.csv"
+    )
+    out, _ = run(renamed, "--province", "20")
+    assert last_line(out) == "created: 0, updated: 1, unchanged: 0, skipped: 0"

@@ -3,7 +3,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from teams.phones import InvalidPhone, is_e164_mobile, normalise_mobile
+from notifications.phones import InvalidPhone, is_e164_mobile, normalise_mobile
+
+# Messages are read in English here; the Vietnamese ones are checked elsewhere.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.mark.parametrize(

@@ -58,3 +58,27 @@ def test_compiled_catalogue_matches_the_po_file():
             assert catalogue.ngettext(entry["msgid"], entry["plural"], 2) == entry["msgstr"][0]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+
+
+def test_import_problems_speak_vietnamese_by_default(tmp_path, lang_son):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "members.csv"
+    path.write_text("Xã/Phường,Tên tổ,Họ và tên,Số điện thoại\nĐông Kinh,Tổ 1,An,024 3825 1234\n")
+    err = StringIO()
+    try:
+        call_command(
+            "import_members", str(path), "--province", "20", stderr=err, stdout=StringIO()
+        )
+    except SystemExit as exit_:
+        assert exit_.code == 1
+    assert "dòng 2, Số điện thoại: “024 3825 1234” là số máy bàn" in err.getvalue()
+
+
+def test_organiser_pages_speak_vietnamese_by_default(client, organiser):
+    client.force_login(organiser)
+    html = client.get("/teams/volunteers/?q=0243").content.decode()
+    assert '<html lang="vi">' in html
+    assert "Tình nguyện viên" in html

@@ -1,8 +1,6 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
 from campaign.divisions import UnknownProvince, describe_provinces, resolve_province_codes
 from campaign.models import Province
@@ -36,12 +34,7 @@ class Command(BaseCommand):
             help="write the rows with problems and their reasons to OUT (.csv or .xlsx)",
         )
 
-    def handle(self, *args, **options):
-        # Organisers read the messages: they are in the site's language.
-        with translation.override(settings.LANGUAGE_CODE):
-            self.import_file(**options)
-
-    def import_file(self, *, file, province, dry_run, skip_invalid, errors, **options):
+    def handle(self, *args, file, province, dry_run, skip_invalid, errors, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"FILE: {file} does not exist")

@@ -1,0 +1,25 @@
+from django.urls import path, re_path
+
+from teams import views
+
+app_name = "teams"
+urlpatterns = [
+    path("", views.team_list, name="team_list"),
+    path("new/", views.team_edit, name="team_new"),
+    path("<int:pk>/", views.team_detail, name="team_detail"),
+    path("<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("<int:pk>/members/", views.membership_add, name="membership_add"),
+    path(
+        "<int:pk>/members/<int:membership_pk>/remove/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
+    path("volunteers/", views.volunteer_list, name="volunteer_list"),
+    path("volunteers/new/", views.volunteer_edit, name="volunteer_new"),
+    path("volunteers/<int:pk>/edit/", views.volunteer_edit, name="volunteer_edit"),
+    re_path(r"^export\.(?P<file_format>xlsx|csv)$", views.export, name="export"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/progress", views.import_progress, name="import_progress"),
+]

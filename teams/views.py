@@ -1,0 +1,305 @@
+"""The organisers' pages of the team registry.
+
+Organisers and coordinators only; everything is scoped to the communes the user may
+see (`campaign.access`), and an object outside them is a 404.
+"""
+
+import logging
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Prefetch, When
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaign.access import is_staff_of_campaigns
+from campaign.models import Commune
+from teams import import_jobs
+from teams.exporting import CONTENT_TYPES, export_members
+from teams.forms import (
+    ImportUploadForm,
+    MembershipForm,
+    TeamFilterForm,
+    TeamForm,
+    VolunteerForm,
+)
+from teams.importing import UnreadableFile
+from teams.models import ImportJob, Membership, Team, Volunteer
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 50
+RECENT_JOBS = 10
+
+
+def campaign_staff_required(view):
+    """Signed-in organisers, coordinators and superusers; anyone else gets a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_staff_of_campaigns(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def paginate(request, queryset):
+    """The requested page, and the query string that keeps the other parameters."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
+
+
+# Teams ------------------------------------------------------------------------------
+
+
+@campaign_staff_required
+def team_list(request):
+    filter_form = TeamFilterForm(request.GET or None, user=request.user)
+    teams = Team.objects.visible_to(request.user)
+    commune = None
+    if filter_form.is_valid():
+        commune = filter_form.cleaned_data["commune"]
+        if commune:
+            teams = teams.filter(commune=commune)
+    teams = (
+        teams.select_related("commune")
+        .annotate(member_count=Count("memberships"))
+        .order_by("commune__province__code", "commune__name", "commune_id", "name")
+    )
+    page, page_query = paginate(request, teams)
+    return render(
+        request,
+        "teams/team_list.html",
+        {
+            "filter_form": filter_form,
+            "commune": commune,
+            "page": page,
+            "page_query": page_query,
+        },
+    )
+
+
+def members_of(team):
+    """Leader first, then deputies, then members, each by name."""
+    rank = Case(
+        When(role=Membership.Role.LEADER, then=0),
+        When(role=Membership.Role.DEPUTY, then=1),
+        default=2,
+    )
+    return team.memberships.select_related("volunteer").order_by(rank, "volunteer__full_name")
+
+
+@campaign_staff_required
+def team_detail(request, pk):
+    team = get_object_or_404(
+        Team.objects.visible_to(request.user).select_related("commune__province"), pk=pk
+    )
+    return render(
+        request,
+        "teams/team_detail.html",
+        {
+            "team": team,
+            "memberships": members_of(team),
+            "membership_form": MembershipForm(team=team),
+        },
+    )
+
+
+@campaign_staff_required
+def team_edit(request, pk=None):
+    team = None
+    if pk is not None:
+        team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    form = TeamForm(request.POST or None, instance=team, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        team = form.save()
+        messages.success(request, _("Team “%(name)s” saved.") % {"name": team.name})
+        return redirect("teams:team_detail", pk=team.pk)
+    return render(request, "teams/team_form.html", {"form": form, "team": team})
+
+
+@campaign_staff_required
+@require_POST
+def membership_add(request, pk):
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    form = MembershipForm(request.POST, team=team)
+    if form.is_valid():
+        membership = form.save()
+        messages.success(
+            request,
+            _("%(name)s added to the team.") % {"name": membership.volunteer.full_name},
+        )
+        return redirect("teams:team_detail", pk=team.pk)
+    return render(
+        request,
+        "teams/team_detail.html",
+        {"team": team, "memberships": members_of(team), "membership_form": form},
+        status=400,
+    )
+
+
+@campaign_staff_required
+@require_POST
+def membership_remove(request, pk, membership_pk):
+    team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
+    membership = get_object_or_404(team.memberships.select_related("volunteer"), pk=membership_pk)
+    membership.delete()
+    messages.success(
+        request, _("%(name)s removed from the team.") % {"name": membership.volunteer.full_name}
+    )
+    return redirect("teams:team_detail", pk=team.pk)
+
+
+# Volunteers -------------------------------------------------------------------------
+
+
+@campaign_staff_required
+def volunteer_list(request):
+    query = request.GET.get("q", "").strip()
+    visible_communes = Commune.objects.visible_to(request.user)
+    volunteers = (
+        Volunteer.objects.visible_to(request.user)
+        .search(query)
+        .select_related("home_commune")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(team__commune__in=visible_communes)
+                .select_related("team")
+                .order_by("team__name"),
+                to_attr="visible_memberships",
+            )
+        )
+        .order_by("full_name", "pk")
+    )
+    page, page_query = paginate(request, volunteers)
+    return render(
+        request,
+        "teams/volunteer_list.html",
+        {"query": query, "page": page, "page_query": page_query},
+    )
+
+
+@campaign_staff_required
+def volunteer_edit(request, pk=None):
+    volunteer = None
+    if pk is not None:
+        volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    form = VolunteerForm(request.POST or None, instance=volunteer, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        volunteer = form.save()  # save() keeps search_name in step with the name
+        messages.success(request, _("%(name)s saved.") % {"name": volunteer.full_name})
+        if form.phone_warning:
+            messages.warning(request, form.phone_warning)
+        return redirect("teams:volunteer_list")
+    return render(request, "teams/volunteer_form.html", {"form": form, "volunteer": volunteer})
+
+
+# Export -----------------------------------------------------------------------------
+
+
+@campaign_staff_required
+def export(request, file_format):
+    communes = Commune.objects.visible_to(request.user)
+    name = "thanh-vien"
+    if commune_id := request.GET.get("commune"):
+        if not commune_id.isdigit():
+            raise Http404
+        commune = get_object_or_404(communes, pk=commune_id)
+        communes = communes.filter(pk=commune.pk)
+        name = f"thanh-vien-{commune.code}"
+    content = export_members(communes, file_format)
+    # Every export of personal data is recorded: who, what, when.
+    logger.info(
+        "Team members exported by user %s (%s, %s bytes, commune %s)",
+        request.user.pk,
+        file_format,
+        len(content),
+        request.GET.get("commune") or "all visible",
+    )
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Import -----------------------------------------------------------------------------
+
+
+@campaign_staff_required
+def import_upload(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_jobs.preview(
+                user=request.user,
+                province=form.cleaned_data["province"],
+                filename=upload.name,
+                content=upload.read(),
+                skip_invalid=form.cleaned_data["skip_invalid"],
+            )
+        except UnreadableFile as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("teams:import_detail", pk=job.pk)
+    jobs = (
+        ImportJob.objects.visible_to(request.user)
+        .select_related("province", "uploaded_by")
+        .order_by("-created_at")[:RECENT_JOBS]
+    )
+    return render(request, "teams/import_form.html", {"form": form, "jobs": jobs})
+
+
+def visible_job(request, pk):
+    return get_object_or_404(
+        ImportJob.objects.visible_to(request.user).select_related("province", "uploaded_by"),
+        pk=pk,
+    )
+
+
+@campaign_staff_required
+def import_detail(request, pk):
+    job = visible_job(request, pk)
+    return render(
+        request,
+        "teams/import_detail.html",
+        {
+            "job": job,
+            "report": job.report,
+            "may_confirm": job.can_be_confirmed and job.uploaded_by_id == request.user.pk,
+            "queue_threshold": import_jobs.queue_threshold(),
+        },
+    )
+
+
+@campaign_staff_required
+@require_POST
+def import_confirm(request, pk):
+    job = visible_job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        messages.info(request, _("This import was confirmed already."))
+        return redirect("teams:import_detail", pk=job.pk)
+    if job.uploaded_by_id != request.user.pk or not job.can_be_confirmed:
+        messages.error(request, _("This import cannot be confirmed."))
+        return redirect("teams:import_detail", pk=job.pk)
+    try:
+        import_jobs.confirm(job)
+    except import_jobs.AlreadyConfirmed:
+        messages.info(request, _("This import was confirmed already."))
+    return redirect("teams:import_detail", pk=job.pk)
+
+
+@campaign_staff_required
+def import_progress(request, pk):
+    return JsonResponse(import_jobs.progress(visible_job(request, pk)))
