@@ -1,0 +1,107 @@
+"""A stand-in for Twilio's Messages API on 127.0.0.1, for tests and benchmarks.
+
+It answers what `script` says, one answer per create request ("ok" when the script
+is empty): "ok", "429", "500" (accepted anyway, then an error), "500-lost" (an error,
+not accepted), "timeout" (accepted, answered too late), "timeout-lost", or a Twilio
+error code such as "21211". It lists what it accepted, as Twilio's list endpoint does.
+"""
+
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+ACCOUNT = "AC" + "0" * 32
+
+
+class StandIn:
+    def __init__(self, *, delay_on_timeout=2.0):
+        self.lock = threading.Lock()
+        self.script: list[str] = []
+        self.accepted: list[dict] = []
+        self.requests = 0
+        self.delay_on_timeout = delay_on_timeout
+        self.counter = itertools.count(1)
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                standin.create(self, form)
+
+            def do_GET(self):
+                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
+                with standin.lock:
+                    found = [m for m in standin.accepted if m["to"] == query.get("To")]
+                standin.answer(
+                    self,
+                    200,
+                    {
+                        "messages": found,
+                        "next_page_uri": None,
+                        "previous_page_uri": None,
+                        "first_page_uri": self.path,
+                        "uri": self.path,
+                        "page": 0,
+                        "page_size": 50,
+                        "start": 0,
+                        "end": len(found),
+                    },
+                )
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, handler, status, payload):
+        body = json.dumps(payload).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            handler.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (its timeout)
+
+    def accept(self, form) -> dict:
+        message = {
+            "sid": f"SM{next(self.counter):032d}",
+            "to": form.get("To"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "account_sid": ACCOUNT,
+        }
+        self.accepted.append(message)
+        return message
+
+    def create(self, handler, form):
+        with self.lock:
+            self.requests += 1
+            step = self.script.pop(0) if self.script else "ok"
+            message = self.accept(form) if step in ("ok", "500", "timeout") else None
+        if step == "ok":
+            return self.answer(handler, 201, message)
+        if step == "429":
+            return self.answer(handler, 429, {"code": 20429, "message": "Too Many Requests"})
+        if step in ("500", "500-lost"):
+            return self.answer(handler, 500, {"code": 20500, "message": "Internal Server Error"})
+        if step in ("timeout", "timeout-lost"):
+            time.sleep(self.delay_on_timeout)
+            return self.answer(handler, 201, message or {})
+        return self.answer(handler, 400, {"code": int(step), "message": f"error {step}"})
