@@ -11,9 +11,11 @@ import unicodedata
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
 from notifications.segments import segments
 
@@ -40,8 +42,13 @@ def queue_message(
     subject=None,
     urgent: bool = False,
     send_at=None,
+    opt_out_link: bool = False,
 ) -> Message:
-    """Queue one SMS; returns the message already queued under `key` if there is one."""
+    """Queue one SMS; returns the message already queued under `key` if there is one.
+
+    Messages to citizens pass `opt_out_link=True`: the text then ends with a link that
+    stops further messages in one tap (Vietnam has no two-way SMS to reply STOP).
+    """
     body = compose(text, brand)
     counted = segments(body)
     values = {
@@ -67,6 +74,8 @@ def queue_message(
     try:
         with transaction.atomic():
             message, created = Message.objects.get_or_create(idempotency_key=key, defaults=values)
+            if created and opt_out_link:
+                add_opt_out_link(message)
     except IntegrityError:  # queued at the same moment by another process
         return Message.objects.get(idempotency_key=key)
     if (
@@ -77,3 +86,12 @@ def queue_message(
         # After commit, or a worker could look for a row it cannot see yet.
         transaction.on_commit(lambda: async_task(SEND_TASK, message.pk))
     return message
+
+
+def add_opt_out_link(message: Message) -> None:
+    with translation.override(message.language):
+        line = _("Stop these messages: %(url)s") % {"url": opt_out_url(message.pk)}
+    message.text = f"{message.text}\n{line}"
+    counted = segments(message.text)
+    message.encoding, message.segment_count = counted.encoding, counted.segments
+    message.save(update_fields=["text", "encoding", "segment_count"])

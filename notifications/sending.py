@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
 
@@ -74,6 +75,10 @@ def take_rate_token(provider_name: str, now: datetime) -> bool:
 # The send task ---------------------------------------------------------------------------
 
 
+def status_callback_url() -> str:
+    return settings.SITE_URL + reverse("notifications:twilio_status")
+
+
 def send_message(message_id: int) -> str:
     """Hand one message to the provider, at most once per attempt. Returns what happened."""
     provider = get_provider()
@@ -106,7 +111,9 @@ def send_message(message_id: int) -> str:
         message=message, number=message.attempts, provider=provider.name, started_at=now
     )
     try:
-        accepted = provider.send(message.recipient, message.text)
+        accepted = provider.send(
+            message.recipient, message.text, status_callback=status_callback_url()
+        )
     except ProviderError as error:
         return failed(message, attempt, error)
     except Exception as error:  # a bug or an unforeseen error: it may have gone out

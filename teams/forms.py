@@ -81,6 +81,20 @@ class TeamForm(forms.ModelForm):
         return cleaned
 
 
+class ListField(forms.CharField):
+    """A list of short texts, typed separated by commas."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=500, **kwargs)
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        items = [clean_text(item) for item in super().to_python(value).split(",")]
+        return list(dict.fromkeys(item for item in items if item))
+
+
 class VolunteerForm(forms.ModelForm):
     phone = forms.CharField(
         label=gettext_lazy("Mobile number"),
@@ -90,10 +104,27 @@ class VolunteerForm(forms.ModelForm):
     home_commune = CommuneChoiceField(
         label=gettext_lazy("Home commune"), queryset=Commune.objects.none()
     )
+    languages = ListField(
+        label=gettext_lazy("Languages spoken"),
+        help_text=gettext_lazy("Separated by commas, for example Tày, Nùng"),
+    )
+    skills = ListField(
+        label=gettext_lazy("Skills"),
+        help_text=gettext_lazy("Separated by commas, for example VNeID, online payment"),
+    )
 
     class Meta:
         model = Volunteer
-        fields = ["full_name", "phone", "affiliation", "organisation", "home_commune", "active"]
+        fields = [
+            "full_name",
+            "phone",
+            "affiliation",
+            "organisation",
+            "home_commune",
+            "languages",
+            "skills",
+            "active",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

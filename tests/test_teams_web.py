@@ -268,6 +268,8 @@ def test_a_new_volunteer_is_stored_in_e164_and_found_without_diacritics(client, 
             "affiliation": "student",
             "organisation": "ĐH Nông Lâm",
             "home_commune": mine.pk,
+            "languages": "Tày, Nùng , ,Tày",
+            "skills": "VNeID",
             "active": "on",
         },
     )
@@ -278,6 +280,9 @@ def test_a_new_volunteer_is_stored_in_e164_and_found_without_diacritics(client, 
         "+84912345670",
         "hoang thu ha",
     )
+    assert (volunteer.languages, volunteer.skills) == (["Tày", "Nùng"], ["VNeID"])
+    edit = page(client, reverse("teams:volunteer_edit", args=[volunteer.pk]))
+    assert 'value="Tày, Nùng"' in edit
     assert "Hoàng Thu Hà" in page(client, reverse("teams:volunteer_list"), q="thu ha")
 
 
