@@ -58,14 +58,16 @@ class Message(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
-    urgent = models.BooleanField(_("urgent"), default=False, help_text=_("Sent in quiet hours"))
-    provider = models.CharField(_("provider"), max_length=20, blank=True)
+    urgent = models.BooleanField(
+        _("urgent"), default=False, db_default=False, help_text=_("Sent in quiet hours")
+    )
+    provider = models.CharField(_("provider"), max_length=20, blank=True, db_default="")
     provider_message_id = models.CharField(
-        _("provider's message id"), max_length=64, blank=True, db_index=True
+        _("provider's message id"), max_length=64, blank=True, db_index=True, db_default=""
     )
     encoding = models.CharField(_("encoding"), max_length=8)
     segment_count = models.PositiveSmallIntegerField(_("segments"))
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, db_default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # When the dispatcher last handed this message to the task queue.
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
@@ -75,7 +77,7 @@ class Message(models.Model):
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    subject_id = models.CharField(max_length=40, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True, db_default="")
     subject = GenericForeignKey("subject_type", "subject_id")
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

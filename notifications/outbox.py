@@ -8,16 +8,21 @@ standing opt-out is recorded as cancelled, never sent.
 """
 
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from config.bulk import insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
-from notifications.segments import segments
+from notifications.segments import Segments, segments
 
 SEND_TASK = "notifications.sending.send_message"
 
@@ -95,3 +100,107 @@ def add_opt_out_link(message: Message) -> None:
     counted = segments(message.text)
     message.encoding, message.segment_count = counted.encoding, counted.segments
     message.save(update_fields=["text", "encoding", "segment_count"])
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message of a fan-out (see queue_messages)."""
+
+    recipient: str
+    text: str
+    key: str
+    kind: str
+    brand: str = ""
+    language: str = "vi"
+    send_at: datetime | None = None
+
+
+def batched(items: Iterable, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> int:
+    """Queue many messages at once (a reminder run, a broadcast); returns how many were new.
+
+    Keys already queued are skipped, so a run that is repeated queues nothing twice.
+    Nothing is handed to the task queue here: the outbox sweep dispatches due messages
+    at SMS_RATE_PER_SECOND, so 30,000 reminders drain steadily.
+    """
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    counted: dict[str, Segments] = {}
+    created = 0
+    for chunk in batched(outgoing, batch_size):
+        keys = [item.key for item in chunk]
+        queued = set(
+            Message.objects.filter(idempotency_key__in=keys).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+        opted_out = set(
+            OptOut.objects.active()
+            .filter(phone__in={item.recipient for item in chunk})
+            .values_list("phone", flat=True)
+        )
+        rows, seen = [], set()
+        for item in chunk:
+            if item.key in queued or item.key in seen:
+                continue
+            seen.add(item.key)
+            body = compose(item.text, item.brand)
+            if body not in counted:
+                counted[body] = segments(body)
+            blocked = item.recipient in opted_out
+            due = None if blocked else stamp if item.send_at is None else item.send_at
+            rows.append(
+                (
+                    item.recipient,
+                    body,
+                    item.language,
+                    item.kind,
+                    item.key,
+                    Message.Status.CANCELLED if blocked else Message.Status.QUEUED,
+                    counted[body].encoding,
+                    counted[body].segments,
+                    due,
+                    "opted_out" if blocked else "",
+                    "the recipient has opted out" if blocked else "",
+                    stamp,
+                    stamp,
+                )
+            )
+        try:
+            with transaction.atomic():
+                insert_rows(Message, FAST_FIELDS, rows)
+            created += len(rows)
+        except IntegrityError:  # the same keys queued at this moment by another process
+            created += bulk_queue(rows)
+    return created
+
+
+# Columns filled by queue_messages; the others have database defaults (db_default).
+FAST_FIELDS = [
+    "recipient",
+    "text",
+    "language",
+    "kind",
+    "idempotency_key",
+    "status",
+    "encoding",
+    "segment_count",
+    "next_attempt_at",
+    "last_error_code",
+    "last_error_reason",
+    "created_at",
+    "updated_at",
+]
+
+
+def bulk_queue(rows: list[tuple]) -> int:
+    """The slow, conflict-proof path: insert what is not there yet, skip the rest."""
+    messages = [Message(**dict(zip(FAST_FIELDS, row, strict=True))) for row in rows]
+    before = Message.objects.count()
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return Message.objects.count() - before

@@ -93,7 +93,8 @@ def send_message(message_id: int) -> str:
         queued.update(next_attempt_at=resume, dispatched_at=None)
         return "quiet hours"
     if not take_rate_token(provider.name, now):
-        queued.update(next_attempt_at=now + timedelta(seconds=1), dispatched_at=None)
+        next_second = now.replace(microsecond=0) + timedelta(seconds=1)
+        queued.update(next_attempt_at=next_second, dispatched_at=None)
         return "rate limit"
     claimed = queued.update(
         status=Status.SENDING,

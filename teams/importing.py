@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 from campaign.models import Commune, Province
+from config.bulk import chunks, insert_rows
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
 from teams.text import compact_key, fold
@@ -613,35 +614,6 @@ class MemberImport:
 
 def any_value(values) -> bool:
     return any(clean_text(value) for value in values)
-
-
-def insert_rows(model, field_names: list[str], rows: list[tuple]) -> None:
-    """INSERT `rows` (values in database form, in `field_names` order) into `model`.
-
-    PostgreSQL takes them through COPY, SQLite through executemany: both many times
-    faster than bulk_create, which prepares every value through the query compiler.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in field_names)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(field_names))
-        # Identifiers come from model metadata and are quoted; values go as parameters.
-        insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-        for chunk in chunks(rows, 5000):
-            cursor.executemany(insert, chunk)
-
-
-def chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def write_errors_file(path: Path, sheet: Sheet, report: ImportReport) -> int:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from notifications import outbox, sending
@@ -109,7 +110,12 @@ def test_a_second_worker_cannot_take_a_message_in_flight(memory_outbox, monkeypa
 
     monkeypatch.setattr(MemoryProvider, "send", slow_send)
     results = {}
-    first = threading.Thread(target=lambda: results.update(a=sending.send_message(message.pk)))
+
+    def first_worker():
+        results["a"] = sending.send_message(message.pk)
+        connection.close()  # a worker thread's own connection
+
+    first = threading.Thread(target=first_worker)
     first.start()
     assert in_send.wait(5)
     results["b"] = sending.send_message(message.pk)  # the second worker, meanwhile
@@ -319,3 +325,34 @@ def test_the_outbox_sweep_is_scheduled_every_minute(db):
 
     schedule = Schedule.objects.get(func="notifications.sending.sweep_outbox")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
+
+
+def test_a_fan_out_is_queued_once_and_skips_opted_out_numbers(db):
+    from notifications.outbox import Outgoing, queue_messages
+
+    OptOut.objects.create(phone="+84912000002", source=OptOut.Source.LINK)
+    outgoing = [
+        Outgoing(
+            f"+8491200000{i}",
+            "Nhắc lịch ca trực",
+            key=f"fan:{i}",
+            kind="reminder",
+            brand="SỞ TT&TT",
+        )
+        for i in range(5)
+    ]
+    assert queue_messages(outgoing, batch_size=2) == 5
+    assert queue_messages(outgoing, batch_size=2) == 0  # a repeated run queues nothing
+    assert Message.objects.filter(status=Status.QUEUED).count() == 4
+    cancelled = Message.objects.get(status=Status.CANCELLED)
+    assert cancelled.recipient == "+84912000002"
+    assert Message.objects.first().text == "SỞ TT&TT: Nhắc lịch ca trực"
+
+
+def test_queued_fan_outs_are_sent_by_the_sweep(db, memory_outbox):
+    from notifications.outbox import Outgoing, queue_messages
+
+    queue_messages([Outgoing(PHONE, "Xin chào", key="fan", kind="reminder")])
+    assert memory_outbox == []
+    assert sending.sweep_outbox()["dispatched"] == 1
+    assert len(memory_outbox) == 1

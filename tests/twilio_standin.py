@@ -20,6 +20,7 @@ class StandIn:
     def __init__(self, *, delay_on_timeout=2.0):
         self.lock = threading.Lock()
         self.script: list[str] = []
+        self.choose = None  # called for an answer when the script is empty
         self.accepted: list[dict] = []
         self.requests = 0
         self.delay_on_timeout = delay_on_timeout
@@ -90,10 +91,15 @@ class StandIn:
         self.accepted.append(message)
         return message
 
+    def next_answer(self) -> str:
+        if self.script:
+            return self.script.pop(0)
+        return self.choose() if self.choose else "ok"
+
     def create(self, handler, form):
         with self.lock:
             self.requests += 1
-            step = self.script.pop(0) if self.script else "ok"
+            step = self.next_answer()
             message = self.accept(form) if step in ("ok", "500", "timeout") else None
         if step == "ok":
             return self.answer(handler, 201, message)
