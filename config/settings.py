@@ -6,6 +6,7 @@ Defaults are safe: DEBUG is off unless asked for, and a production start needs S
 """
 
 from datetime import time, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -245,6 +246,14 @@ if SMS_QUIET_HOURS.strip():
             "or leave it empty for no quiet hours"
         ) from None
 SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+# What one segment costs, in VND, for the cost estimate shown when composing; empty: unknown.
+try:
+    SMS_PRICE_PER_SEGMENT = Decimal(env_str("SMS_PRICE_PER_SEGMENT", "0") or "0")
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        f"SMS_PRICE_PER_SEGMENT={env_str('SMS_PRICE_PER_SEGMENT')!r} is not a number "
+        "(for example 850)"
+    ) from None
 SMS_RETRY_BASE_SECONDS = env_int("SMS_RETRY_BASE_SECONDS", 30)
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN")

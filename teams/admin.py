@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import ImportJob, Membership, Team, Volunteer
+from teams.models import Broadcast, ImportJob, Membership, Team, Volunteer
 
 
 class MembershipInline(admin.TabularInline):
@@ -34,3 +34,16 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_select_related = ["province", "uploaded_by"]
     readonly_fields = ["report", "rows_total", "rows_done", "error_count", "failure"]
     raw_id_fields = ["uploaded_by"]
+
+
+@admin.register(Broadcast)
+class BroadcastAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "team", "commune", "composed_by", "recipient_count"]
+    list_select_related = ["team__commune", "commune", "composed_by"]
+    raw_id_fields = ["team", "commune", "composed_by"]
+    readonly_fields = [
+        "encoding",
+        "segments_per_message",
+        "recipient_count",
+        "opted_out_count",
+    ]

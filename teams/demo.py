@@ -5,6 +5,9 @@ phone numbers typed every way), so the demo and `make bench` go through the real
 """
 
 import random
+import uuid
+
+from django.contrib.auth import get_user_model
 
 from campaign.models import Commune, Province
 from notifications.phones import InvalidPhone, normalise_mobile
@@ -130,8 +133,6 @@ def seed(stdout):
 
     The demo volunteer account becomes one of the people in the registry.
     """
-    from django.contrib.auth import get_user_model
-
     from teams.models import Volunteer
 
     province = Province.objects.get(code="20")
@@ -145,4 +146,29 @@ def seed(stdout):
         first = Volunteer.objects.filter(user=None).order_by("pk").first()
         first.user = account
         first.save(update_fields=["user"])
+    seed_broadcast(province, stdout)
     return []
+
+
+DEMO_BROADCAST = uuid.UUID("6d1c6a55-3c1e-4b43-9c55-2f0b8f3f2a10")
+
+
+def seed_broadcast(province, stdout):
+    """A broadcast to one team of the demo coordinator: the worker sends it (console)."""
+    from teams.broadcasts import record_and_send
+    from teams.models import Team
+
+    coordinator = get_user_model().objects.filter(username="coordinator").first()
+    team = Team.objects.filter(commune__province=province).order_by("commune__code", "pk").first()
+    if coordinator is None or team is None:
+        return
+    broadcast, created = record_and_send(
+        user=coordinator,
+        target=team,
+        text="Nhắc lịch: tập huấn hỗ trợ cài đặt VNeID lúc 8:00 thứ Bảy tại nhà văn hóa.",
+        brand="SỞ TT&TT LẠNG SƠN",
+        without_diacritics=True,
+        form_token=DEMO_BROADCAST,
+    )
+    if created and stdout:
+        stdout.write(f"Demo SMS broadcast to {team}: {broadcast.recipient_count} messages queued")

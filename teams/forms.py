@@ -1,5 +1,7 @@
 """Forms of the team registry's pages, with the checks and messages of the import."""
 
+from uuid import uuid4
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -7,9 +9,12 @@ from django.utils.translation import gettext_lazy
 
 from campaign import access
 from campaign.models import Commune, Province
+from notifications.models import Message
 from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.segments import normalise as normalise_sms
+from teams.broadcasts import DEFAULT_BRAND
 from teams.importing import clean_text
-from teams.models import Membership, Team, Volunteer
+from teams.models import Broadcast, Membership, Team, Volunteer
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -240,3 +245,95 @@ class ImportUploadForm(forms.Form):
                 % {"name": upload.name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class TeamChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, team):
+        return f"{team.name} – {team.commune.name}"
+
+
+class BroadcastForm(forms.Form):
+    """An SMS to every active volunteer of one team or one commune."""
+
+    team = TeamChoiceField(
+        label=gettext_lazy("To a team"),
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    commune = CommuneChoiceField(
+        label=gettext_lazy("Or to a whole commune"),
+        queryset=Commune.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=gettext_lazy("Members of its teams and volunteers who live there"),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 40}),
+    )
+    brand = forms.CharField(
+        label=gettext_lazy("Sender brand"),
+        max_length=40,
+        initial=DEFAULT_BRAND,
+        help_text=gettext_lazy("Put before every message, as the rules for bulk SMS require"),
+    )
+    without_diacritics = forms.BooleanField(
+        label=gettext_lazy("Send without diacritics"),
+        required=False,
+        help_text=gettext_lazy(
+            "“đ” becomes “d” and other characters a plain SMS cannot carry are replaced: "
+            "160 characters fit in one message instead of 70."
+        ),
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("form_token", uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.visible_to(user).select_related("commune")
+        self.fields["commune"].queryset = Commune.objects.visible_to(user)
+
+    def clean_text(self):
+        text = normalise_sms(self.cleaned_data["text"]).strip()
+        if not text:
+            raise forms.ValidationError(_("The message is empty."), code="required")
+        return text
+
+    def clean_brand(self):
+        brand = " ".join(normalise_sms(self.cleaned_data["brand"]).split())
+        if not brand:
+            raise forms.ValidationError(_("Give the sender brand."), code="required")
+        return brand
+
+    def clean(self):
+        cleaned = super().clean()
+        team, commune = cleaned.get("team"), cleaned.get("commune")
+        if team and commune:
+            raise forms.ValidationError(
+                _("Choose a team or a commune, not both."), code="two_targets"
+            )
+        if not (team or commune or self.has_error("team") or self.has_error("commune")):
+            raise forms.ValidationError(
+                _("Choose the team or the commune to send to."), code="no_target"
+            )
+        cleaned["target"] = team or commune
+        return cleaned
+
+
+class MessageFilterForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    error_code = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
+    broadcast = forms.ModelChoiceField(
+        queryset=Broadcast.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, broadcasts, error_codes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["broadcast"].queryset = broadcasts
+        self.fields["status"].choices = [("", _("All statuses")), *Message.Status.choices]
+        self.fields["error_code"].choices = [
+            ("", _("All reasons")),
+            *((code, code) for code in error_codes),
+        ]

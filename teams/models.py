@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Commune, Province, Role
@@ -258,3 +259,79 @@ class ImportJob(models.Model):
         if self.status != self.Status.PREVIEWED or self.has_header_errors:
             return False
         return self.skip_invalid or not self.report.get("error_total", 0)
+
+
+class BroadcastQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Broadcasts to a team or a commune among the communes `user` may see."""
+        communes = Commune.objects.visible_to(user)
+        return self.filter(models.Q(team__commune__in=communes) | models.Q(commune__in=communes))
+
+
+class Broadcast(models.Model):
+    """One SMS composed by an organiser and sent to every volunteer of a team or a commune.
+
+    Each recipient's message is a notifications.Message whose subject is this row, so
+    the message log is scoped by the broadcast's target. The figures are those of the
+    moment it was sent.
+    """
+
+    # Carried by the compose form: a form submitted twice creates one broadcast.
+    form_token = models.UUIDField(_("form token"), unique=True, editable=False)
+    composed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="sms_broadcasts",
+        verbose_name=_("composed by"),
+    )
+    # The target: exactly one of these (see the constraint). A campaign comes next.
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sms_broadcasts",
+        verbose_name=_("team"),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sms_broadcasts",
+        verbose_name=_("commune"),
+    )
+    text = models.TextField(_("text"), help_text=_("As composed, before the brand is added"))
+    brand = models.CharField(_("sender brand"), max_length=40)
+    without_diacritics = models.BooleanField(_("sent without diacritics"), default=False)
+    encoding = models.CharField(_("encoding"), max_length=8)
+    segments_per_message = models.PositiveSmallIntegerField(_("segments per message"))
+    recipient_count = models.PositiveIntegerField(
+        _("recipients"), help_text=_("Numbers messaged, opted-out numbers excluded")
+    )
+    opted_out_count = models.PositiveIntegerField(_("opted out"), default=0)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = BroadcastQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("SMS broadcast")
+        verbose_name_plural = _("SMS broadcasts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(team__isnull=False, commune__isnull=True)
+                | models.Q(team__isnull=True, commune__isnull=False),
+                name="broadcast_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        if self.created_at is None:
+            return str(self.target)
+        return f"{self.target} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
+
+    @property
+    def target(self) -> Team | Commune:
+        return self.team if self.team_id else self.commune

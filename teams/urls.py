@@ -22,4 +22,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/progress", views.import_progress, name="import_progress"),
+    path("sms/", views.broadcast_compose, name="broadcast_compose"),
+    path("sms/broadcasts/<int:pk>/", views.broadcast_detail, name="broadcast_detail"),
+    path("sms/messages/", views.message_log, name="message_log"),
 ]

@@ -7,7 +7,8 @@ from django.core.management import CommandError, call_command
 from campaign import access
 from campaign.demo import DEMO_PASSWORD
 from campaign.models import Role
-from teams.models import Membership, Team, Volunteer
+from notifications.models import Message
+from teams.models import Broadcast, Membership, Team, Volunteer
 
 
 def seed():
@@ -34,18 +35,27 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     assert (Team.objects.count(), Volunteer.objects.count()) == (1646, 8800)
     assert Membership.objects.count() == 9000
     assert Volunteer.objects.get(user__username="volunteer").memberships.exists()
+    # An SMS broadcast to one team, queued for the worker.
+    broadcast = Broadcast.objects.get()
+    assert Message.objects.filter(kind="broadcast").count() == broadcast.recipient_count > 0
 
 
 def test_seed_demo_twice_reuses_what_exists(provinces, settings):
     settings.DEBUG = True
     seed()
-    counts = (get_user_model().objects.count(), Role.objects.count(), Membership.objects.count())
+    counts = (
+        get_user_model().objects.count(),
+        Role.objects.count(),
+        Membership.objects.count(),
+        Message.objects.count(),
+    )
     output = seed()
     assert "created: 0, updated: 0, unchanged: 9000, skipped: 0" in output
     assert (
         get_user_model().objects.count(),
         Role.objects.count(),
         Membership.objects.count(),
+        Message.objects.count(),
     ) == counts
 
 
