@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaign.models import Commune, Province, Role
+from campaign.models import Campaign, CampaignCommune, Commune, Province, Role
 
 
 @admin.register(Province)
@@ -23,3 +23,22 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "province"]
     autocomplete_fields = ["communes"]
     raw_id_fields = ["user"]
+
+
+class CampaignCommuneInline(admin.TabularInline):
+    model = CampaignCommune
+    extra = 0
+    raw_id_fields = ["commune"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "province", "start", "end", "status"]
+    list_filter = ["status", "province"]
+    search_fields = ["name"]
+    inlines = [CampaignCommuneInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            obj.add_all_communes()  # every commune of the province takes part by default

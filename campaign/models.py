@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -109,3 +111,125 @@ class Role(models.Model):
     def __str__(self):
         where = f" – {self.province}" if self.province_id else ""
         return f"{self.user}: {self.get_kind_display()}{where}"
+
+
+CAMPAIGN_DAYS = 45
+
+
+class CampaignQuerySet(models.QuerySet):
+    def organised_by(self, user):
+        """Campaigns of the provinces `user` organises (all of them for a superuser)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            province__roles__user=user, province__roles__kind=Role.Kind.ORGANISER
+        ).distinct()
+
+
+class Campaign(models.Model):
+    """A province's campaign, such as "45 days and nights supporting digital transformation"."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("province")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), blank=True, help_text=_("Empty: 45 days after the start"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    sms_brand = models.CharField(
+        _("SMS brand name"),
+        max_length=40,
+        help_text=_("Put before every message, as the rules for bulk SMS require"),
+    )
+    sms_without_diacritics = models.BooleanField(
+        _("send SMS without diacritics"),
+        default=False,
+        help_text=_("Fits 160 characters in a message instead of 70"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    communes = models.ManyToManyField(
+        Commune, through="CampaignCommune", related_name="campaigns", verbose_name=_("communes")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.end is None and self.start is not None:
+            self.end = self.start + timedelta(days=CAMPAIGN_DAYS)
+        super().save(*args, **kwargs)
+
+    def add_all_communes(self) -> int:
+        """Every commune of the province takes part unless the organiser says otherwise."""
+        present = set(self.campaign_communes.values_list("commune_id", flat=True))
+        missing = [
+            CampaignCommune(campaign=self, commune_id=pk)
+            for pk in self.province.communes.values_list("pk", flat=True)
+            if pk not in present
+        ]
+        CampaignCommune.objects.bulk_create(missing)
+        return len(missing)
+
+
+class CampaignCommune(models.Model):
+    """A commune taking part in a campaign, with the targets it is measured against."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="campaign_communes",
+        verbose_name=_("campaign"),
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
+    )
+    citizens_target = models.PositiveIntegerField(_("citizens to help"), null=True, blank=True)
+    online_application_rate_target = models.DecimalField(
+        _("online-application rate to reach (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    eid_activations_target = models.PositiveIntegerField(
+        _("e-ID activations"), null=True, blank=True
+    )
+    other_targets = models.JSONField(
+        _("other targets"),
+        default=dict,
+        blank=True,
+        help_text=_('Name and number of any other target, e.g. {"digitised records": 500}'),
+    )
+
+    class Meta:
+        ordering = ["campaign", "commune__name"]
+        verbose_name = _("campaign commune")
+        verbose_name_plural = _("campaign communes")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "commune"], name="campaign_commune_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.commune}"
