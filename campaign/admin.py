@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from campaign.models import Campaign, CampaignCommune, Commune, Province, Role
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    Commune,
+    Province,
+    ReadinessCheck,
+    ReadinessCriterion,
+    Role,
+)
 
 
 @admin.register(Province)
@@ -31,12 +39,24 @@ class CampaignCommuneInline(admin.TabularInline):
     raw_id_fields = ["commune"]
 
 
+class ReadinessCriterionInline(admin.TabularInline):
+    model = ReadinessCriterion
+    extra = 0
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["name", "province", "start", "end", "status"]
     list_filter = ["status", "province"]
     search_fields = ["name"]
-    inlines = [CampaignCommuneInline]
+    inlines = [ReadinessCriterionInline, CampaignCommuneInline]
+
+
+@admin.register(ReadinessCheck)
+class ReadinessCheckAdmin(admin.ModelAdmin):
+    list_display = ["campaign_commune", "criterion", "met_on", "checked_by"]
+    list_filter = ["campaign_commune__campaign"]
+    raw_id_fields = ["campaign_commune", "criterion", "checked_by"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

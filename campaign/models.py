@@ -181,6 +181,14 @@ class Campaign(models.Model):
             self.end = self.start + timedelta(days=CAMPAIGN_DAYS)
         super().save(*args, **kwargs)
 
+    def readiness(self):
+        """Per participating commune: how many readiness criteria it has met, of how many."""
+        total = self.readiness_criteria.count()
+        rows = self.campaign_communes.select_related("commune").annotate(
+            met=models.Count("readiness_checks")
+        )
+        return [(row.commune, row.met, total) for row in rows]
+
     def add_all_communes(self) -> int:
         """Every commune of the province takes part unless the organiser says otherwise."""
         present = set(self.campaign_communes.values_list("commune_id", flat=True))
@@ -233,3 +241,69 @@ class CampaignCommune(models.Model):
 
     def __str__(self):
         return f"{self.campaign}: {self.commune}"
+
+
+class ReadinessCriterion(models.Model):
+    """One item of a campaign's readiness checklist, e.g. one of a province's 16 criteria."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="readiness_criteria",
+        verbose_name=_("campaign"),
+    )
+    position = models.PositiveSmallIntegerField(_("number"))
+    text = models.CharField(_("criterion"), max_length=300)
+
+    class Meta:
+        ordering = ["campaign", "position"]
+        verbose_name = _("readiness criterion")
+        verbose_name_plural = _("readiness criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="readiness_criterion_position_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.text}"
+
+
+class ReadinessCheck(models.Model):
+    """A commune ticking off a criterion, with the date it was met and a note."""
+
+    campaign_commune = models.ForeignKey(
+        CampaignCommune,
+        on_delete=models.CASCADE,
+        related_name="readiness_checks",
+        verbose_name=_("campaign commune"),
+    )
+    criterion = models.ForeignKey(
+        ReadinessCriterion,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        verbose_name=_("criterion"),
+    )
+    met_on = models.DateField(_("met on"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+
+    class Meta:
+        ordering = ["campaign_commune", "criterion__position"]
+        verbose_name = _("readiness check")
+        verbose_name_plural = _("readiness checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_commune", "criterion"], name="readiness_check_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_commune.commune}: {self.criterion} ({self.met_on})"

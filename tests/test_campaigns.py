@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError
 
-from campaign.models import Campaign, CampaignCommune
+from campaign.models import Campaign, CampaignCommune, ReadinessCheck, ReadinessCriterion
 
 
 def make_campaign(province, **extra):
@@ -53,3 +53,32 @@ def test_campaigns_are_organised_by_their_provinces_organisers(
     assert list(Campaign.objects.organised_by(organiser)) == [mine]
     assert not Campaign.objects.organised_by(coordinator).exists()
     assert Campaign.objects.organised_by(admin).count() == 2
+
+
+def test_communes_tick_off_the_readiness_checklist_once_each(lang_son, coordinator):
+    campaign = make_campaign(lang_son)
+    campaign.add_all_communes()
+    criteria = [
+        ReadinessCriterion.objects.create(campaign=campaign, position=n, text=f"Tiêu chí {n}")
+        for n in range(1, 17)
+    ]
+    first, second = campaign.campaign_communes.order_by("commune__code")[:2]
+    for criterion in criteria[:16]:
+        ReadinessCheck.objects.create(
+            campaign_commune=first, criterion=criterion, met_on=date(2026, 11, 10)
+        )
+    ReadinessCheck.objects.create(
+        campaign_commune=second,
+        criterion=criteria[0],
+        met_on=date(2026, 11, 12),
+        note="Đã lắp wifi tại bộ phận một cửa",
+        checked_by=coordinator,
+    )
+    readiness = {commune: (met, total) for commune, met, total in campaign.readiness()}
+    assert readiness[first.commune] == (16, 16)
+    assert readiness[second.commune] == (1, 16)
+    assert len(readiness) == 65
+    with pytest.raises(IntegrityError):
+        ReadinessCheck.objects.create(
+            campaign_commune=second, criterion=criteria[0], met_on=date(2026, 11, 13)
+        )
