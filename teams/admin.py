@@ -38,9 +38,9 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(Broadcast)
 class BroadcastAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "team", "commune", "composed_by", "recipient_count"]
-    list_select_related = ["team__commune", "commune", "composed_by"]
-    raw_id_fields = ["team", "commune", "composed_by"]
+    list_display = ["created_at", "team", "commune", "campaign", "composed_by", "recipient_count"]
+    list_select_related = ["team__commune", "commune", "campaign", "composed_by"]
+    raw_id_fields = ["team", "commune", "campaign", "composed_by"]
     readonly_fields = [
         "encoding",
         "segments_per_message",

@@ -1,14 +1,16 @@
-"""Broadcasts: one SMS to every active volunteer of a team or a commune.
+"""Broadcasts: one SMS to every active volunteer of a team, a commune or a campaign.
 
     phones = recipients(team)
-    shown = preview(text, "SỞ TT&TT LẠNG SƠN", without_diacritics=True, recipients=phones)
-    broadcast, created = record_and_send(user=..., target=team, text=..., ...)
+    brand, plain = campaign_settings(campaign, "Digihelp", without_diacritics=False)
+    shown = preview(text, brand, plain, recipients=phones)
+    broadcast, created = record_and_send(user=..., target=team, campaign=campaign, ...)
 
 The outbox (notifications) knows numbers and messages; this module knows who belongs
-to a team or a commune. Each message's idempotency key names the broadcast and the
-number, and the compose form's token names the broadcast, so a form submitted twice
-sends once. A new kind of target (a campaign) needs a branch in `volunteers_of` and a
-field on Broadcast.
+to a team, a commune or a campaign. Each message's idempotency key names the broadcast
+and the number, and the compose form's token names the broadcast, so a form submitted
+twice sends once. A broadcast to a team or a commune may name the campaign it counts
+towards; the campaign's brand and its choice of diacritics then apply as to a broadcast
+to the whole campaign.
 """
 
 from dataclasses import dataclass
@@ -18,10 +20,11 @@ from uuid import UUID
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 
-from campaign.models import Commune
+from campaign.access import visible_provinces
+from campaign.models import Campaign, Commune
 from notifications import segments as counting
 from notifications.models import Message, OptOut
 from notifications.outbox import Outgoing, compose, queue_messages
@@ -45,6 +48,9 @@ def volunteers_of(target):
     if isinstance(target, Commune):
         # Members of the commune's teams, and volunteers who live there.
         return Volunteer.objects.in_communes(Commune.objects.filter(pk=target.pk))
+    if isinstance(target, Campaign):
+        # The same, for every commune taking part in the campaign.
+        return Volunteer.objects.in_communes(target.communes.all())
     raise TypeError(f"cannot broadcast to {target!r}")
 
 
@@ -52,6 +58,29 @@ def recipients(target) -> list[str]:
     """The numbers of the target's active volunteers, each once."""
     phones = volunteers_of(target).filter(active=True).values_list("phone", flat=True)
     return sorted(set(phones))
+
+
+def campaigns_visible_to(user):
+    """Campaigns `user` may tag a broadcast with and see the totals of: those of the
+    provinces in which they see a commune (all of an organiser's province, the province
+    around a coordinator's communes). Only organisers may message a whole campaign."""
+    return Campaign.objects.filter(province__in=visible_provinces(user))
+
+
+def may_message_whole_campaign(user, campaign: Campaign) -> bool:
+    return Campaign.objects.organised_by(user).filter(pk=campaign.pk).exists()
+
+
+def campaign_settings(
+    campaign: Campaign | None, brand: str, without_diacritics: bool
+) -> tuple[str, bool]:
+    """Brand and diacritics as sent: a campaign's brand replaces an empty or default
+    brand, and a campaign that sends without diacritics does so for every broadcast."""
+    if campaign is None:
+        return brand, without_diacritics
+    if not brand or brand == DEFAULT_BRAND:
+        brand = " ".join(counting.normalise(campaign.sms_brand).split())
+    return brand, without_diacritics or campaign.sms_without_diacritics
 
 
 def message_parts(text: str, brand: str, without_diacritics: bool) -> tuple[str, str]:
@@ -135,16 +164,28 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
 
 
 def record_and_send(
-    *, user, target, text: str, brand: str, without_diacritics: bool, form_token: UUID
+    *,
+    user,
+    target,
+    text: str,
+    brand: str,
+    without_diacritics: bool,
+    form_token: UUID,
+    campaign: Campaign | None = None,
 ) -> tuple[Broadcast, bool]:
     """Record the broadcast and queue its messages, all or nothing.
 
-    Returns the broadcast already recorded under `form_token`, and False, when the
-    same form is submitted again.
+    `campaign` is the campaign a broadcast to a team or a commune counts towards; a
+    broadcast whose target is a campaign counts towards that one. Returns the broadcast
+    already recorded under `form_token`, and False, when the same form is submitted
+    again.
     """
     existing = Broadcast.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, False
+    if isinstance(target, Campaign):
+        campaign = target
+    brand, without_diacritics = campaign_settings(campaign, brand, without_diacritics)
     phones = recipients(target)
     shown = preview(text, brand, without_diacritics, phones)
     with transaction.atomic():
@@ -155,6 +196,7 @@ def record_and_send(
                 "composed_by": user,
                 "team": target if isinstance(target, Team) else None,
                 "commune": target if isinstance(target, Commune) else None,
+                "campaign": campaign,
                 "text": text,
                 "brand": brand,
                 "without_diacritics": without_diacritics,
@@ -169,10 +211,12 @@ def record_and_send(
     return broadcast, created
 
 
-def messages_visible_to(user):
-    """Messages of the broadcasts `user` may see (the message log's rows)."""
+def messages_visible_to(user, broadcasts=None):
+    """Messages of the broadcasts `user` may see (the message log's rows), among
+    `broadcasts` when given."""
+    broadcasts = Broadcast.objects.all() if broadcasts is None else broadcasts
     keys = (
-        Broadcast.objects.visible_to(user)
+        broadcasts.visible_to(user)
         .annotate(key=Cast("pk", output_field=CharField()))
         .values("key")
     )
@@ -194,3 +238,36 @@ def messages_of(broadcast: Broadcast):
 def text_as_sent(broadcast: Broadcast) -> str:
     """The broadcast's text as each recipient reads it."""
     return compose(*message_parts(broadcast.text, broadcast.brand, broadcast.without_diacritics))
+
+
+def totals_by_campaign(user) -> dict[int, dict[str, int]]:
+    """Messages of the broadcasts `user` may see that count towards a campaign, counted
+    by outcome, per campaign id, in one query.
+
+    "sent" is every message the provider took (delivered or not yet, or undelivered);
+    "failed" is refused by the provider or not delivered; "cancelled" never left
+    (the number had opted out) and costs no segment.
+    """
+    status = Message.Status
+    campaign_of_message = (
+        Broadcast.objects.filter(pk=Cast(OuterRef("subject_id"), output_field=BigIntegerField()))
+        .order_by()
+        .values("campaign_id")
+    )
+    counted = (
+        messages_visible_to(user, Broadcast.objects.filter(campaign__isnull=False))
+        .annotate(campaign_id=Subquery(campaign_of_message))
+        .order_by()
+        .values("campaign_id")
+        .annotate(
+            messages=Count("pk"),
+            sent=Count(
+                "pk", filter=Q(status__in=[status.SENT, status.DELIVERED, status.UNDELIVERED])
+            ),
+            delivered=Count("pk", filter=Q(status=status.DELIVERED)),
+            failed=Count("pk", filter=Q(status__in=[status.FAILED, status.UNDELIVERED])),
+            cancelled=Count("pk", filter=Q(status=status.CANCELLED)),
+            segments=Coalesce(Sum("segment_count", filter=~Q(status=status.CANCELLED)), 0),
+        )
+    )
+    return {row.pop("campaign_id"): row for row in counted}

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import access
-from campaign.models import Commune, Province
+from campaign.models import Campaign, Commune, Province
 from notifications.models import Message
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.segments import normalise as normalise_sms
+from teams import broadcasts
 from teams.broadcasts import DEFAULT_BRAND
 from teams.importing import clean_text
 from teams.models import Broadcast, Membership, Team, Volunteer
@@ -253,7 +254,12 @@ class TeamChoiceField(forms.ModelChoiceField):
 
 
 class BroadcastForm(forms.Form):
-    """An SMS to every active volunteer of one team or one commune."""
+    """An SMS to every active volunteer of one team, one commune or one campaign.
+
+    A campaign chosen with a team or a commune is the campaign the broadcast counts
+    towards; chosen alone, it is the target, which only its organisers may message.
+    Either way its brand and its choice of diacritics apply (`campaign_settings`).
+    """
 
     team = TeamChoiceField(
         label=gettext_lazy("To a team"),
@@ -268,6 +274,17 @@ class BroadcastForm(forms.Form):
         empty_label="—",
         help_text=gettext_lazy("Members of its teams and volunteers who live there"),
     )
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label="—",
+        help_text=gettext_lazy(
+            "With a team or a commune: the campaign the message counts towards. Alone: "
+            "every volunteer of the campaign's communes. The campaign's brand replaces the "
+            "default one, and its choice of diacritics applies."
+        ),
+    )
     text = forms.CharField(
         label=gettext_lazy("Message"),
         max_length=1000,
@@ -276,6 +293,7 @@ class BroadcastForm(forms.Form):
     brand = forms.CharField(
         label=gettext_lazy("Sender brand"),
         max_length=40,
+        required=False,
         initial=DEFAULT_BRAND,
         help_text=gettext_lazy("Put before every message, as the rules for bulk SMS require"),
     )
@@ -294,6 +312,8 @@ class BroadcastForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("commune")
         self.fields["commune"].queryset = Commune.objects.visible_to(user)
+        self.fields["campaign"].queryset = broadcasts.campaigns_visible_to(user)
+        self.user = user
 
     def clean_text(self):
         text = normalise_sms(self.cleaned_data["text"]).strip()
@@ -302,23 +322,50 @@ class BroadcastForm(forms.Form):
         return text
 
     def clean_brand(self):
-        brand = " ".join(normalise_sms(self.cleaned_data["brand"]).split())
-        if not brand:
-            raise forms.ValidationError(_("Give the sender brand."), code="required")
-        return brand
+        return " ".join(normalise_sms(self.cleaned_data["brand"]).split())
 
     def clean(self):
         cleaned = super().clean()
         team, commune = cleaned.get("team"), cleaned.get("commune")
+        campaign = cleaned.get("campaign")
         if team and commune:
             raise forms.ValidationError(
                 _("Choose a team or a commune, not both."), code="two_targets"
             )
-        if not (team or commune or self.has_error("team") or self.has_error("commune")):
+        if self.has_error("team") or self.has_error("commune") or self.has_error("campaign"):
+            return cleaned
+        if not (team or commune or campaign):
             raise forms.ValidationError(
-                _("Choose the team or the commune to send to."), code="no_target"
+                _("Choose the team, the commune or the campaign to send to."), code="no_target"
             )
-        cleaned["target"] = team or commune
+        if campaign and not (team or commune):
+            if not broadcasts.may_message_whole_campaign(self.user, campaign):
+                self.add_error(
+                    "campaign",
+                    forms.ValidationError(
+                        _("Only the campaign's organisers can message the whole campaign."),
+                        code="not_organiser",
+                    ),
+                )
+        elif campaign:
+            province_id = (team.commune if team else commune).province_id
+            if province_id != campaign.province_id:
+                self.add_error(
+                    "campaign",
+                    forms.ValidationError(
+                        _("%(target)s is not in the province of this campaign.")
+                        % {"target": team.name if team else commune.name},
+                        code="other_province",
+                    ),
+                )
+        if not cleaned.get("brand") and not campaign and not self.has_error("brand"):
+            self.add_error(
+                "brand", forms.ValidationError(_("Give the sender brand."), code="required")
+            )
+        cleaned["brand"], cleaned["without_diacritics"] = broadcasts.campaign_settings(
+            campaign, cleaned.get("brand", ""), cleaned.get("without_diacritics", False)
+        )
+        cleaned["target"] = team or commune or campaign
         return cleaned
 
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Commune, Province, Role
+from campaign.models import Campaign, Commune, Province, Role
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.text import fold
 
@@ -263,13 +263,29 @@ class ImportJob(models.Model):
 
 class BroadcastQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Broadcasts to a team or a commune among the communes `user` may see."""
+        """Broadcasts to a team or a commune among the communes `user` may see, and
+        broadcasts to a whole campaign that `user` organises."""
         communes = Commune.objects.visible_to(user)
-        return self.filter(models.Q(team__commune__in=communes) | models.Q(commune__in=communes))
+        return self.filter(
+            models.Q(team__commune__in=communes)
+            | models.Q(commune__in=communes)
+            | models.Q(
+                team__isnull=True,
+                commune__isnull=True,
+                campaign__in=Campaign.objects.organised_by(user),
+            )
+        )
 
 
 class Broadcast(models.Model):
-    """One SMS composed by an organiser and sent to every volunteer of a team or a commune.
+    """One SMS composed by an organiser and sent to every volunteer of a team, a commune
+    or a whole campaign.
+
+    The target is the team or the commune when one is set (never both), and otherwise
+    the campaign: every active volunteer of the campaign's communes. With a team or a
+    commune, `campaign` is optional context instead: the campaign the broadcast counts
+    towards, whose brand and choice of diacritics it takes. The constraint below holds
+    both readings.
 
     Each recipient's message is a notifications.Message whose subject is this row, so
     the message log is scoped by the broadcast's target. The figures are those of the
@@ -285,7 +301,7 @@ class Broadcast(models.Model):
         related_name="sms_broadcasts",
         verbose_name=_("composed by"),
     )
-    # The target: exactly one of these (see the constraint). A campaign comes next.
+    # The target: a team, a commune, or (when both are empty) the campaign.
     team = models.ForeignKey(
         Team,
         on_delete=models.PROTECT,
@@ -301,6 +317,15 @@ class Broadcast(models.Model):
         blank=True,
         related_name="sms_broadcasts",
         verbose_name=_("commune"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sms_broadcasts",
+        verbose_name=_("campaign"),
+        help_text=_("The whole campaign when no team or commune is set"),
     )
     text = models.TextField(_("text"), help_text=_("As composed, before the brand is added"))
     brand = models.CharField(_("sender brand"), max_length=40)
@@ -322,7 +347,8 @@ class Broadcast(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(team__isnull=False, commune__isnull=True)
-                | models.Q(team__isnull=True, commune__isnull=False),
+                | models.Q(team__isnull=True, commune__isnull=False)
+                | models.Q(team__isnull=True, commune__isnull=True, campaign__isnull=False),
                 name="broadcast_has_one_target",
             ),
         ]
@@ -333,5 +359,12 @@ class Broadcast(models.Model):
         return f"{self.target} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
     @property
-    def target(self) -> Team | Commune:
-        return self.team if self.team_id else self.commune
+    def target(self) -> Team | Commune | Campaign:
+        if self.team_id:
+            return self.team
+        return self.commune if self.commune_id else self.campaign
+
+    @property
+    def is_to_campaign(self) -> bool:
+        """Sent to every volunteer of the campaign, not to one team or commune of it."""
+        return not (self.team_id or self.commune_id)

@@ -25,4 +25,5 @@ urlpatterns = [
     path("sms/", views.broadcast_compose, name="broadcast_compose"),
     path("sms/broadcasts/<int:pk>/", views.broadcast_detail, name="broadcast_detail"),
     path("sms/messages/", views.message_log, name="message_log"),
+    path("sms/campaigns/", views.campaign_totals, name="campaign_totals"),
 ]

@@ -331,37 +331,57 @@ GSM_7_FOR_COUNTER = {
 }
 
 
-def preview_key(target, text, brand, without_diacritics) -> str:
+def preview_key(target, campaign, text, brand, without_diacritics) -> str:
     """Names what a preview showed, so that Send sends the text and target shown."""
-    shown = [target._meta.label, target.pk, text, brand, without_diacritics]
+    campaign_pk = campaign.pk if campaign else None
+    shown = [target._meta.label, target.pk, campaign_pk, text, brand, without_diacritics]
     return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
 
 
 def key_of(broadcast: Broadcast) -> str:
     return preview_key(
-        broadcast.target, broadcast.text, broadcast.brand, broadcast.without_diacritics
+        broadcast.target,
+        broadcast.campaign,
+        broadcast.text,
+        broadcast.brand,
+        broadcast.without_diacritics,
     )
 
 
-def with_new_token(request):
-    """The submitted form under a new token: its own token sent an earlier broadcast."""
-    form = BroadcastForm({**request.POST.dict(), "form_token": str(uuid4())}, user=request.user)
+def resubmitted(request, changes):
+    """The submitted form with some values changed: a new token when its own sent an
+    earlier broadcast, the brand and diacritics that the chosen campaign sets."""
+    form = BroadcastForm({**request.POST.dict(), **changes}, user=request.user)
     form.is_valid()
     return form
+
+
+def campaign_changes(request, data) -> dict[str, str]:
+    """What the campaign changed in the submitted form, to show the values it sends."""
+    changes = {}
+    if data["brand"] != request.POST.get("brand", "").strip():
+        changes["brand"] = data["brand"]
+    if data["without_diacritics"] and not request.POST.get("without_diacritics"):
+        changes["without_diacritics"] = "on"
+    return changes
 
 
 @campaign_staff_required
 def broadcast_compose(request):
     form = BroadcastForm(request.POST or None, user=request.user)
-    shown = key = None
+    shown = key = campaign = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        key = preview_key(data["target"], data["text"], data["brand"], data["without_diacritics"])
+        campaign = data["campaign"]
+        key = preview_key(
+            data["target"], campaign, data["text"], data["brand"], data["without_diacritics"]
+        )
         sending = request.POST.get("action") == "send"
         if sending and request.POST.get("previewed") == key:
             broadcast, created = broadcasts.record_and_send(
                 user=request.user,
                 target=data["target"],
+                campaign=campaign,
                 text=data["text"],
                 brand=data["brand"],
                 without_diacritics=data["without_diacritics"],
@@ -391,13 +411,16 @@ def broadcast_compose(request):
             messages.warning(
                 request, _("The message changed after its preview: check it, then send.")
             )
+        changes = campaign_changes(request, data)
         if Broadcast.objects.filter(form_token=data["form_token"]).exists():
             # Back to a form that was sent already, and changed: it becomes a new broadcast.
             if sending:
                 messages.warning(
                     request, _("This form was sent already: check the preview, then send.")
                 )
-            form = with_new_token(request)
+            changes["form_token"] = str(uuid4())
+        if changes:
+            form = resubmitted(request, changes)
         shown = broadcasts.preview(
             data["text"],
             data["brand"],
@@ -405,7 +428,7 @@ def broadcast_compose(request):
             broadcasts.recipients(data["target"]),
         )
     recent = Broadcast.objects.visible_to(request.user).select_related(
-        "team__commune", "commune", "composed_by"
+        "team__commune", "commune", "campaign", "composed_by"
     )[:RECENT_BROADCASTS]
     return render(
         request,
@@ -414,6 +437,7 @@ def broadcast_compose(request):
             "form": form,
             "preview": shown,
             "preview_key": key,
+            "campaign": campaign,
             "recent": recent,
             "gsm_7": GSM_7_FOR_COUNTER,
         },
@@ -424,7 +448,7 @@ def broadcast_compose(request):
 def broadcast_detail(request, pk):
     broadcast = get_object_or_404(
         Broadcast.objects.visible_to(request.user).select_related(
-            "team__commune", "commune", "composed_by"
+            "team__commune", "commune", "campaign", "composed_by"
         ),
         pk=pk,
     )
@@ -468,7 +492,7 @@ def message_log(request):
     filter_form = MessageFilterForm(
         request.GET or None,
         broadcasts=Broadcast.objects.visible_to(request.user).select_related(
-            "team__commune", "commune"
+            "team__commune", "commune", "campaign"
         ),
         error_codes=list(error_codes),
     )
@@ -485,7 +509,7 @@ def message_log(request):
     page, page_query = paginate(request, shown.order_by("-created_at", "-pk"))
     messages_shown = list(page)
     # The page's broadcasts in one query, not one per row.
-    of_page = Broadcast.objects.select_related("team__commune", "commune").in_bulk(
+    of_page = Broadcast.objects.select_related("team__commune", "commune", "campaign").in_bulk(
         {int(message.subject_id) for message in messages_shown}
     )
     rows = [(message, of_page.get(int(message.subject_id))) for message in messages_shown]
@@ -500,3 +524,15 @@ def message_log(request):
             "page_query": page_query,
         },
     )
+
+
+@campaign_staff_required
+def campaign_totals(request):
+    """Per campaign: the messages of the broadcasts the user may see, by outcome."""
+    totals = broadcasts.totals_by_campaign(request.user)
+    empty = dict.fromkeys(["messages", "sent", "delivered", "failed", "cancelled", "segments"], 0)
+    rows = [
+        (campaign, totals.get(campaign.pk, empty))
+        for campaign in broadcasts.campaigns_visible_to(request.user).select_related("province")
+    ]
+    return render(request, "teams/campaign_totals.html", {"rows": rows})

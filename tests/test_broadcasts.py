@@ -1,11 +1,15 @@
 """Organiser SMS pages: compose a broadcast with a preview, send it once, read the log."""
 
 import re
+from datetime import date
 from decimal import Decimal
+from uuid import uuid4
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from campaign.models import Campaign, CampaignCommune, Commune
 from notifications import sending
 from notifications.models import Message, OptOut
 from notifications.providers import MemoryProvider
@@ -88,7 +92,7 @@ def compose_data(target, text=INVITATION, **extra):
         "form_token": "6f1c1a55-1d3c-4a51-9a55-3b1fd0c0e0aa",
         "action": "preview",
     }
-    data["team" if isinstance(target, Team) else "commune"] = target.pk
+    data[{Team: "team", Commune: "commune", Campaign: "campaign"}[type(target)]] = target.pk
     if extra.pop("without_diacritics", False):
         data["without_diacritics"] = "on"
     data.update(extra)
@@ -124,6 +128,7 @@ def sms_pages(registry, broadcast):
         reverse("teams:broadcast_compose"),
         reverse("teams:message_log"),
         reverse("teams:broadcast_detail", args=[broadcast.pk]),
+        reverse("teams:campaign_totals"),
     ]
 
 
@@ -253,7 +258,9 @@ def test_a_target_must_be_one_team_or_one_commune(client, organiser, registry, m
     assert "not both" in both.content.decode()
     neither = compose_data(mine)
     del neither["commune"]
-    assert "Choose the team or the commune" in preview(client, neither).content.decode()
+    assert (
+        "Choose the team, the commune or the campaign" in preview(client, neither).content.decode()
+    )
     assert Broadcast.objects.count() == 0
 
 
@@ -449,3 +456,259 @@ def test_the_log_pages_without_a_query_per_message(
     client.force_login(organiser)
     with django_assert_max_num_queries(10):
         page(client, reverse("teams:message_log"))
+
+
+# Campaigns: brand, diacritics, the whole campaign as a target, totals ------------------
+
+CAMPAIGN_BRAND = "SỞ TT&TT LẠNG SƠN"
+
+
+@pytest.fixture
+def campaign(lang_son):
+    campaign = Campaign.objects.create(
+        name="45 ngày đêm hỗ trợ chuyển đổi số",
+        province=lang_son,
+        start=date(2026, 11, 1),
+        sms_brand=CAMPAIGN_BRAND,
+    )
+    campaign.add_all_communes()
+    return campaign
+
+
+@pytest.fixture
+def cao_bang_campaign(cao_bang):
+    campaign = Campaign.objects.create(
+        name="Chiến dịch Cao Bằng",
+        province=cao_bang,
+        start=date(2026, 11, 1),
+        sms_brand="SỞ KH&CN CAO BẰNG",
+    )
+    campaign.add_all_communes()
+    return campaign
+
+
+def test_an_organiser_messages_every_active_volunteer_of_the_campaign_once(
+    client, organiser, registry, campaign, cao_bang, django_capture_on_commit_callbacks
+):
+    Volunteer.objects.create(
+        full_name="Nông Văn Giang", phone="+84911222333", home_commune=cao_bang.communes.first()
+    )
+    client.force_login(organiser)
+    response = preview(client, compose_data(campaign))
+    html = response.content.decode()
+    # An (two teams and a resident), Chi, Em and Cường; Bình opted out, Dũng inactive,
+    # Giang lives in another province.
+    assert figure(html, "preview-recipients") == 4
+    assert figure(html, "preview-opted-out") == 1
+    assert response.context["preview"].text == f"{CAMPAIGN_BRAND}: {INVITATION}"
+
+    send(client, compose_data(campaign), django_capture_on_commit_callbacks)
+    broadcast = Broadcast.objects.get()
+    assert broadcast.target == campaign and broadcast.is_to_campaign
+    assert (broadcast.team, broadcast.commune, broadcast.campaign) == (None, None, campaign)
+    assert broadcast.brand == CAMPAIGN_BRAND
+    assert (broadcast.recipient_count, broadcast.opted_out_count) == (4, 1)
+    messages = Message.objects.order_by("recipient")
+    assert [m.recipient for m in messages] == sorted(
+        registry[key].phone for key in ["an", "binh", "chi", "em", "cuong"]
+    )
+    assert all(m.subject == broadcast for m in messages)
+    assert all(m.text == f"{CAMPAIGN_BRAND}: {INVITATION}" for m in messages)
+
+    detail = page(client, reverse("teams:broadcast_detail", args=[broadcast.pk]))
+    assert "Campaign 45 ngày đêm hỗ trợ chuyển đổi số" in detail
+
+
+def test_a_campaign_reaches_only_the_communes_taking_part(registry, campaign, elsewhere):
+    CampaignCommune.objects.filter(campaign=campaign, commune=elsewhere).delete()
+    # Chi lives elsewhere but is in a team of ours; Cường is only elsewhere.
+    assert broadcasts.recipients(campaign) == sorted(
+        registry[key].phone for key in ["an", "binh", "chi", "em"]
+    )
+
+
+def test_a_campaign_without_diacritics_sends_every_message_in_gsm7(
+    client, organiser, registry, campaign, django_capture_on_commit_callbacks
+):
+    campaign.sms_without_diacritics = True
+    campaign.save()
+    client.force_login(organiser)
+    data = compose_data(registry["our_team"], campaign=campaign.pk)  # box left unticked
+    response = preview(client, data)
+    shown = response.context["preview"]
+    plain = INVITATION_PLAIN.replace("Digihelp", "SO TT&TT LANG SON")
+    assert shown.text == plain
+    assert (shown.segments.encoding, shown.segments.segments) == ("GSM-7", 1)
+    html = response.content.decode()
+    assert "Sent without diacritics: the campaign" in html
+    form = response.context["form"]
+    assert form["without_diacritics"].value() and form["brand"].value() == CAMPAIGN_BRAND
+
+    send(client, data, django_capture_on_commit_callbacks)
+    broadcast = Broadcast.objects.get()
+    assert (broadcast.team, broadcast.campaign) == (registry["our_team"], campaign)
+    assert broadcast.without_diacritics and broadcast.encoding == "GSM-7"
+    message = Message.objects.exclude(status=STATUS.CANCELLED).first()
+    assert message.text == plain
+    assert (message.encoding, message.segment_count) == ("GSM-7", 1)
+
+
+def test_a_brand_typed_by_the_organiser_is_kept_with_a_campaign(campaign):
+    assert broadcasts.campaign_settings(campaign, "Digihelp", False) == (CAMPAIGN_BRAND, False)
+    assert broadcasts.campaign_settings(campaign, "", False) == (CAMPAIGN_BRAND, False)
+    assert broadcasts.campaign_settings(campaign, "UBND xã", False) == ("UBND xã", False)
+    assert broadcasts.campaign_settings(None, "Digihelp", True) == ("Digihelp", True)
+
+
+def test_a_coordinator_cannot_message_a_whole_campaign(
+    client, coordinator, registry, campaign, cao_bang_campaign
+):
+    client.force_login(coordinator)
+    compose = page(client, reverse("teams:broadcast_compose"))
+    assert campaign.name in compose and cao_bang_campaign.name not in compose
+
+    data = {**compose_data(campaign), "action": "send", "previewed": "x"}
+    response = client.post(reverse("teams:broadcast_compose"), data)
+    assert response.status_code == 200
+    assert response.context["form"].has_error("campaign", "not_organiser")
+    html = response.content.decode()
+    assert "Only the campaign&#x27;s organisers can message the whole campaign." in html
+    assert MISSING not in html and response.context["preview"] is None
+    assert Broadcast.objects.count() == 0 and Message.objects.count() == 0
+
+
+def test_a_coordinator_tags_a_team_broadcast_with_the_campaign(
+    client, coordinator, registry, campaign, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    data = compose_data(registry["our_team"], campaign=campaign.pk)
+    response = send(client, data, django_capture_on_commit_callbacks)
+    broadcast = Broadcast.objects.get()
+    assert response["Location"] == reverse("teams:broadcast_detail", args=[broadcast.pk])
+    assert (broadcast.team, broadcast.campaign, broadcast.brand) == (
+        registry["our_team"],
+        campaign,
+        CAMPAIGN_BRAND,
+    )
+    assert not broadcast.is_to_campaign
+    assert Message.objects.count() == 3
+    detail = page(client, reverse("teams:broadcast_detail", args=[broadcast.pk]))
+    assert "Team Tổ công nghệ số 1" in detail and campaign.name in detail
+
+
+def test_a_campaign_tag_must_be_of_the_targets_province(
+    client, make_user, registry, cao_bang_campaign, provinces
+):
+    client.force_login(make_user("admin", is_superuser=True))
+    data = compose_data(registry["our_team"], campaign=cao_bang_campaign.pk)
+    response = preview(client, data)
+    assert response.context["form"].has_error("campaign", "other_province")
+    assert "Tổ công nghệ số 1 is not in the province of this campaign." in (
+        response.content.decode()
+    )
+
+
+def totals_of(html, campaign) -> dict[str, int]:
+    row = re.search(rf'<tr data-campaign="{campaign.pk}">(.*?)</tr>', html, re.S).group(1)
+    return {name: int(number) for name, number in re.findall(r"data-(\w+)>(\d+)<", row)}
+
+
+@pytest.fixture
+def campaign_messages(organiser, coordinator, registry, campaign, broadcast):
+    """A broadcast to the whole campaign (five messages, two segments each) and one to
+    our team on the campaign's behalf (three messages, one segment each), with some
+    delivery reports; `broadcast` counts towards no campaign."""
+    to_campaign = broadcasts.record_and_send(
+        user=organiser,
+        target=campaign,
+        text=INVITATION,
+        brand="Digihelp",
+        without_diacritics=False,
+        form_token=uuid4(),
+    )[0]
+    to_team = broadcasts.record_and_send(
+        user=coordinator,
+        target=registry["our_team"],
+        campaign=campaign,
+        text="Họp tổ lúc 19:00",
+        brand="Digihelp",
+        without_diacritics=False,
+        form_token=uuid4(),
+    )[0]
+    assert (to_campaign.segments_per_message, to_team.segments_per_message) == (2, 1)
+    for sent_in, key, status in [
+        (to_campaign, "an", STATUS.DELIVERED),
+        (to_campaign, "chi", STATUS.FAILED),
+        (to_campaign, "em", STATUS.UNDELIVERED),
+        (to_campaign, "cuong", STATUS.SENT),
+        (to_team, "an", STATUS.DELIVERED),
+        (broadcast, "an", STATUS.DELIVERED),
+    ]:
+        broadcasts.messages_of(sent_in).filter(recipient=registry[key].phone).update(status=status)
+    return to_campaign, to_team
+
+
+def test_campaign_totals_count_messages_by_outcome_and_segments(
+    client, organiser, campaign, cao_bang_campaign, campaign_messages, django_assert_num_queries
+):
+    client.force_login(organiser)
+    with django_assert_num_queries(5):  # session, user, roles, totals, campaigns
+        html = page(client, reverse("teams:campaign_totals"))
+    assert totals_of(html, campaign) == {
+        "messages": 8,
+        "sent": 4,  # delivered, undelivered or awaiting a report
+        "delivered": 2,
+        "failed": 2,  # failed or undelivered
+        "cancelled": 2,  # Bình opted out, once per broadcast
+        "segments": 4 * 2 + 2 * 1,  # cancelled messages cost nothing
+    }
+    assert cao_bang_campaign.name not in html
+
+
+def test_a_coordinator_counts_only_the_campaign_broadcasts_they_may_see(
+    client, coordinator, campaign, campaign_messages
+):
+    to_campaign, to_team = campaign_messages
+    client.force_login(coordinator)
+    html = page(client, reverse("teams:campaign_totals"))
+    assert totals_of(html, campaign) == {
+        "messages": 3,
+        "sent": 1,
+        "delivered": 1,
+        "failed": 0,
+        "cancelled": 1,
+        "segments": 2,
+    }
+    assert client.get(reverse("teams:broadcast_detail", args=[to_campaign.pk])).status_code == 404
+    page(client, reverse("teams:broadcast_detail", args=[to_team.pk]))
+
+
+def test_the_totals_are_linked_from_the_sms_pages(client, organiser):
+    client.force_login(organiser)
+    for url in [reverse("teams:broadcast_compose"), reverse("teams:message_log")]:
+        assert f'href="{reverse("teams:campaign_totals")}"' in page(client, url)
+
+
+def test_a_broadcast_has_a_team_a_commune_or_else_a_campaign(registry, mine, campaign):
+    def create(**target):
+        return Broadcast.objects.create(
+            form_token=uuid4(),
+            text="Họp tổ",
+            brand="Digihelp",
+            encoding="UCS-2",
+            segments_per_message=1,
+            recipient_count=0,
+            **target,
+        )
+
+    team = registry["our_team"]
+    for target in [
+        {},
+        {"team": team, "commune": mine},
+        {"commune": mine, "team": team, "campaign": campaign},
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            create(**target)
+    assert create(campaign=campaign).target == campaign
+    assert create(team=team, campaign=campaign).target == team
+    assert create(commune=mine, campaign=campaign).target == mine
