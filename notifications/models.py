@@ -18,8 +18,11 @@ class MessageQuerySet(models.QuerySet):
 class Message(models.Model):
     """One SMS to one number, from queueing to its last delivery report.
 
-    `status` only moves forward (see RANK): a late "sent" callback never undoes
-    "delivered". Every hand-over to the provider is a MessageAttempt row.
+    `status` only moves forward (see RANK): queued, sending and unknown are the states a
+    message cycles through while it is being sent (a retry takes it back to queued, with
+    a new attempt); once it is sent, delivered, undelivered, failed or cancelled it never
+    goes back, so a late "sent" report never undoes "delivered". Every hand-over to the
+    provider is a MessageAttempt row, kept as the history.
     """
 
     class Status(models.TextChoices):
