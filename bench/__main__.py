@@ -130,6 +130,11 @@ def main() -> int:
 
     print_table(figures)
     results = HERE / "results.json"
+    if arguments.only and results.exists():
+        # A partial run updates its own figures and keeps the others.
+        fresh = {f["name"] for f in figures}
+        kept = json.loads(results.read_text(encoding="utf-8"))["figures"]
+        figures = [f for f in kept if f["name"] not in fresh] + figures
     results.write_text(
         json.dumps({"figures": figures}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

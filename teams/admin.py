@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from teams.models import Broadcast, ImportJob, Membership, Team, Volunteer
+from teams.models import (
+    Assignment,
+    Broadcast,
+    ImportJob,
+    Membership,
+    Shift,
+    ShiftSignup,
+    Team,
+    Volunteer,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -47,3 +56,33 @@ class BroadcastAdmin(admin.ModelAdmin):
         "recipient_count",
         "opted_out_count",
     ]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["volunteer", "commune", "campaign", "starts_on", "ends_on"]
+    list_filter = ["campaign"]
+    raw_id_fields = ["volunteer", "commune"]
+    list_select_related = ["volunteer", "commune", "campaign"]
+
+
+class ShiftSignupInline(admin.TabularInline):
+    model = ShiftSignup
+    extra = 0
+    raw_id_fields = ["volunteer"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    list_display = [
+        "place",
+        "commune",
+        "starts_at",
+        "ends_at",
+        "volunteers_needed",
+        "cancelled_at",
+    ]
+    list_filter = ["campaign"]
+    raw_id_fields = ["commune"]
+    list_select_related = ["commune"]
+    inlines = [ShiftSignupInline]
