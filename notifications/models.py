@@ -72,6 +72,8 @@ class Message(models.Model):
     segment_count = models.PositiveSmallIntegerField(_("segments"))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, db_default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # Not worth sending after this (a reminder for a shift that has started).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     # When the dispatcher last handed this message to the task queue.
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     sending_started_at = models.DateTimeField(_("sending started"), null=True, blank=True)

@@ -47,6 +47,7 @@ def queue_message(
     subject=None,
     urgent: bool = False,
     send_at=None,
+    expires_at=None,
     opt_out_link: bool = False,
 ) -> Message:
     """Queue one SMS; returns the message already queued under `key` if there is one.
@@ -65,6 +66,7 @@ def queue_message(
         "encoding": counted.encoding,
         "segment_count": counted.segments,
         "next_attempt_at": send_at or timezone.now(),
+        "expires_at": expires_at,
     }
     if subject is not None:
         values["subject_type"] = ContentType.objects.get_for_model(subject)
@@ -204,3 +206,34 @@ def bulk_queue(rows: list[tuple]) -> int:
     before = Message.objects.count()
     Message.objects.bulk_create(messages, ignore_conflicts=True)
     return Message.objects.count() - before
+
+
+def update_pending(key: str, *, text: str, brand: str = "", send_at, expires_at=None) -> bool:
+    """Change a message that is still waiting (a reminder for a shift that moved).
+
+    Returns False when there is no such message or it has left the queue already.
+    """
+    body = compose(text, brand)
+    counted = segments(body)
+    return bool(
+        Message.objects.filter(idempotency_key=key, status=Message.Status.QUEUED).update(
+            text=body,
+            encoding=counted.encoding,
+            segment_count=counted.segments,
+            next_attempt_at=send_at,
+            expires_at=expires_at,
+            dispatched_at=None,
+        )
+    )
+
+
+def cancel_pending(keys, reason: str) -> int:
+    """Cancel the messages under `keys` that are still waiting; returns how many."""
+    return Message.objects.filter(
+        idempotency_key__in=list(keys), status=Message.Status.QUEUED
+    ).update(
+        status=Message.Status.CANCELLED,
+        last_error_code="withdrawn",
+        last_error_reason=reason[:500],
+        next_attempt_at=None,
+    )

@@ -105,6 +105,9 @@ def send_message(message_id: int) -> str:
     if not claimed:
         return "taken by another worker"
     message = Message.objects.get(pk=message_id)
+    if message.expires_at and message.expires_at <= now:
+        finish(message, Status.CANCELLED, "expired", "too late to be of use")
+        return "expired"
     if OptOut.objects.blocks(message.recipient):
         finish(message, Status.CANCELLED, "opted_out", "the recipient has opted out")
         return "opted out"

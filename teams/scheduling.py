@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from config.bulk import insert_rows
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
+from teams.reminders import schedule_reminders, shift_changed
 from teams.text import fold
 
 
@@ -87,7 +88,29 @@ def sign_up(volunteer: Volunteer, shift: Shift, *, placed_by_coordinator=False) 
         if not created and signup.status != status:
             signup.status = status
             signup.save(update_fields=["status"])
+        signup.shift = shift
+        schedule_reminders(signup)
     return signup
+
+
+def decline(signup: ShiftSignup) -> None:
+    """The volunteer will not come: the place opens again and its reminders go."""
+    signup.status = ShiftSignup.Status.DECLINED
+    signup.save(update_fields=["status"])
+    schedule_reminders(signup)
+
+
+def move_shift(shift: Shift, starts_at, ends_at) -> None:
+    """A new time for a shift; its waiting reminders follow instead of doubling."""
+    shift.starts_at, shift.ends_at = starts_at, ends_at
+    shift.save(update_fields=["starts_at", "ends_at"])
+    shift_changed(shift)
+
+
+def cancel_shift(shift: Shift) -> None:
+    shift.cancelled_at = timezone.now()
+    shift.save(update_fields=["cancelled_at"])
+    shift_changed(shift)
 
 
 @dataclass(frozen=True)
