@@ -152,9 +152,15 @@ def read_sheet(filename: str, content: bytes) -> Sheet:
     )
 
 
-def match_headers(headers: list[str]) -> tuple[dict[str, int], list[Problem], list[Problem]]:
-    """Field name -> column index, plus errors (missing columns) and warnings (ignored)."""
-    accepted = {key: name for name, (_header, keys) in COLUMNS.items() for key in keys}
+def match_headers(
+    headers: list[str], columns: dict = COLUMNS, required: tuple = REQUIRED
+) -> tuple[dict[str, int], list[Problem], list[Problem]]:
+    """Field name -> column index, plus errors (missing columns) and warnings (ignored).
+
+    `columns` and `required` default to the registry's; other imports pass their own,
+    in the same shape, with the commune's code and name among them.
+    """
+    accepted = {key: name for name, (_header, keys) in columns.items() for key in keys}
     positions, errors, warnings = {}, [], []
     for index, header in enumerate(headers):
         key = compact_key(header or "")
@@ -169,14 +175,14 @@ def match_headers(headers: list[str]) -> tuple[dict[str, int], list[Problem], li
             errors.append(Problem(1, header, _("the same column appears twice in the header")))
             continue
         positions[name] = index
-    for name in REQUIRED:
+    for name in required:
         if name not in positions:
-            errors.append(Problem(1, COLUMNS[name][0], _("this column is missing")))
+            errors.append(Problem(1, columns[name][0], _("this column is missing")))
     if "commune_code" not in positions and "commune" not in positions:
         errors.append(
             Problem(
                 1,
-                f"{COLUMNS['commune_code'][0]} / {COLUMNS['commune'][0]}",
+                f"{columns['commune_code'][0]} / {columns['commune'][0]}",
                 _("give the commune's code or its name"),
             )
         )
@@ -214,6 +220,48 @@ class CommuneIndex:
 
     def named(self, raw) -> list[Commune]:
         return self.by_name.get(fold(clean_text(raw)), [])
+
+
+def resolve_commune(cell, index: CommuneIndex, problem, where: str) -> Commune | None:
+    """The commune a row names by code and/or name, or None after calling `problem`.
+
+    `where` names the communes looked in, for the message when a code is unknown.
+    """
+    code, name = clean_text(cell("commune_code")), clean_text(cell("commune"))
+    if code:
+        commune = index.by_official_code(code)
+        if commune is None:
+            problem(
+                "commune_code",
+                _("no commune has code %(code)s in %(where)s") % {"code": code, "where": where},
+            )
+            return None
+        if name and commune not in index.named(name):
+            problem(
+                "commune",
+                _("code %(code)s is %(official)s, not “%(name)s”")
+                % {"code": code, "official": commune.name, "name": name},
+            )
+            return None
+        return commune
+    if not name:
+        problem("commune", _("give the commune's code or its name"))
+        return None
+    matches = index.named(name)
+    if not matches:
+        problem("commune", _("no commune is called “%(name)s” here") % {"name": name})
+        return None
+    if len(matches) > 1:
+        problem(
+            "commune",
+            _("“%(name)s” could be %(choices)s: give the commune code")
+            % {
+                "name": name,
+                "choices": ", ".join(f"{c.name} ({c.code})" for c in matches),
+            },
+        )
+        return None
+    return matches[0]
 
 
 @dataclass
@@ -386,45 +434,8 @@ class MemberImport:
         return valid, repeats
 
     def resolve_commune(self, cell, index: CommuneIndex, problem) -> Commune | None:
-        code, name = clean_text(cell("commune_code")), clean_text(cell("commune"))
-        if code:
-            commune = index.by_official_code(code)
-            if commune is None:
-                where = (
-                    self.province.name if self.province else _("the communes you may import into")
-                )
-                problem(
-                    "commune_code",
-                    _("no commune has code %(code)s in %(where)s")
-                    % {"code": code, "where": where},
-                )
-                return None
-            if name and commune not in index.named(name):
-                problem(
-                    "commune",
-                    _("code %(code)s is %(official)s, not “%(name)s”")
-                    % {"code": code, "official": commune.name, "name": name},
-                )
-                return None
-            return commune
-        if not name:
-            problem("commune", _("give the commune's code or its name"))
-            return None
-        matches = index.named(name)
-        if not matches:
-            problem("commune", _("no commune is called “%(name)s” here") % {"name": name})
-            return None
-        if len(matches) > 1:
-            problem(
-                "commune",
-                _("“%(name)s” could be %(choices)s: give the commune code")
-                % {
-                    "name": name,
-                    "choices": ", ".join(f"{c.name} ({c.code})" for c in matches),
-                },
-            )
-            return None
-        return matches[0]
+        where = self.province.name if self.province else _("the communes you may import into")
+        return resolve_commune(cell, index, problem, where)
 
     @staticmethod
     def choice(raw, values: dict[str, str], default: str) -> str | None:
