@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from teams import views
+from teams import coverage, views
 
 app_name = "teams"
 urlpatterns = [
@@ -26,4 +26,11 @@ urlpatterns = [
     path("sms/broadcasts/<int:pk>/", views.broadcast_detail, name="broadcast_detail"),
     path("sms/messages/", views.message_log, name="message_log"),
     path("sms/campaigns/", views.campaign_totals, name="campaign_totals"),
+    path("coverage/", coverage.coverage_latest, name="coverage"),
+    path("coverage/<int:campaign_id>/", coverage.coverage_province, name="coverage_province"),
+    path(
+        "coverage/<int:campaign_id>/commune/<int:commune_id>/",
+        coverage.coverage_commune,
+        name="coverage_commune",
+    ),
 ]
