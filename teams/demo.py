@@ -147,6 +147,7 @@ def seed(stdout):
         first.user = account
         first.save(update_fields=["user"])
     seed_broadcast(province, stdout)
+    seed_campaign(province, stdout)
     return []
 
 
@@ -172,3 +173,129 @@ def seed_broadcast(province, stdout):
     )
     if created and stdout:
         stdout.write(f"Demo SMS broadcast to {team}: {broadcast.recipient_count} messages queued")
+
+
+DEMO_CAMPAIGN = "45 ngày đêm hỗ trợ chuyển đổi số tại xã, phường"
+READINESS = [
+    "Bộ phận một cửa có wifi miễn phí cho người dân",
+    "Có máy tính và máy in phục vụ người dân tự nộp hồ sơ",
+    "Tổ công nghệ số cộng đồng được kiện toàn",
+    "Công bố số điện thoại hỗ trợ 24/7",
+    "Niêm yết hướng dẫn cài đặt VNeID",
+    "Niêm yết hướng dẫn nộp hồ sơ trực tuyến",
+    "Có mã QR thanh toán phí, lệ phí",
+    "Cán bộ một cửa được tập huấn",
+    "Có danh sách người cao tuổi, người khuyết tật cần hỗ trợ",
+    "Có lịch trực của tổ công nghệ số",
+    "Số hóa hồ sơ, kết quả giải quyết thủ tục",
+    "Cấp bản sao điện tử từ sổ gốc",
+    "Tuyên truyền phòng chống lừa đảo trực tuyến",
+    "Kết nối nhóm Zalo hỗ trợ người dân",
+    "Báo cáo tiến độ hằng ngày",
+    "Đánh giá mức độ hài lòng của người dân",
+]
+DEMO_SLOTS_HOURS = [(7, 11, "Bộ phận một cửa"), (13, 17, "Bộ phận một cửa"),
+                    (18, 21, "Nhà văn hóa thôn")]  # fmt: skip
+
+
+def seed_campaign(province, stdout):
+    """A running campaign: every commune, a readiness checklist, volunteers assigned to
+    their home communes, a 45-day roster with places taken, and the demo volunteer on
+    shifts (whose reminders the worker prints when they fall due)."""
+    from datetime import date, time, timedelta
+
+    from django.db import connection
+
+    from campaign.models import Campaign, ReadinessCheck, ReadinessCriterion
+    from config.bulk import insert_rows
+    from teams.models import Assignment, Shift, ShiftSignup, Volunteer
+    from teams.scheduling import Refused, WeeklySlot, generate_roster, sign_up
+
+    today = date.today()
+    campaign, created = Campaign.objects.get_or_create(
+        name=DEMO_CAMPAIGN,
+        province=province,
+        defaults={
+            "start": today - timedelta(days=5),
+            "status": Campaign.Status.ACTIVE,
+            "sms_brand": "SỞ TT&TT LẠNG SƠN",
+            "description": "Tổ công nghệ số cộng đồng, sinh viên và đoàn viên hỗ trợ người dân "
+            "sử dụng dịch vụ công trực tuyến tại 65 xã, phường.",
+        },
+    )
+    if not created:
+        return
+    campaign.add_all_communes()
+    campaign.campaign_communes.update(citizens_target=2000, eid_activations_target=800)
+    criteria = [
+        ReadinessCriterion(campaign=campaign, position=n, text=text)
+        for n, text in enumerate(READINESS, start=1)
+    ]
+    ReadinessCriterion.objects.bulk_create(criteria)
+    rng = random.Random(45)
+    ReadinessCheck.objects.bulk_create(
+        ReadinessCheck(campaign_commune=cc, criterion=criterion, met_on=today)
+        for cc in campaign.campaign_communes.all()
+        for criterion in criteria[: rng.randrange(6, 17)]
+    )
+    # Everybody works in their home commune for the whole campaign.
+    stamp = connection.ops.adapt_datetimefield_value(campaign.created_at)
+    volunteers = list(
+        Volunteer.objects.filter(home_commune__province=province).values_list(
+            "pk", "home_commune_id"
+        )
+    )
+    insert_rows(
+        Assignment,
+        ["volunteer", "campaign", "commune", "created_at"],
+        [(pk, campaign.pk, commune, stamp) for pk, commune in volunteers],
+    )
+    slots = [
+        WeeklySlot(day, time(start), time(end), place, volunteers_needed=2)
+        for day in range(7)
+        for start, end, place in DEMO_SLOTS_HOURS
+    ]
+    shifts = generate_roster(campaign, slots)
+    # Places taken: about half, each person at most once a day, in their own commune.
+    by_commune = {}
+    for pk, commune in volunteers:
+        by_commune.setdefault(commune, []).append(pk)
+    rows, turn = [], {}
+    for shift_pk, commune in (
+        Shift.objects.filter(campaign=campaign)
+        .order_by("starts_at")
+        .values_list("pk", "commune_id")
+    ):
+        people = by_commune.get(commune)
+        if not people or rng.random() < 0.3:
+            continue
+        taken = 1 if rng.random() < 0.6 else 2
+        for _ in range(taken):
+            index = turn.get(commune, 0)
+            turn[commune] = index + 1
+            rows.append(
+                (shift_pk, people[index % len(people)], ShiftSignup.Status.CONFIRMED, stamp)
+            )
+    rows = list({(shift, person): (shift, person, status, at) for shift, person, status, at
+                 in rows}.values())  # fmt: skip
+    insert_rows(ShiftSignup, ["shift", "volunteer", "status", "created_at"], rows)
+    # The demo volunteer takes the next two open shifts in their commune.
+    me = Volunteer.objects.filter(user__username="volunteer").first()
+    if me is not None:
+        upcoming = Shift.objects.filter(
+            campaign=campaign, commune=me.home_commune, starts_at__gt=campaign.created_at
+        ).order_by("starts_at")
+        taken = 0
+        for shift in upcoming[:20]:
+            try:
+                sign_up(me, shift)
+                taken += 1
+            except Refused:
+                continue
+            if taken == 2:
+                break
+    if stdout:
+        stdout.write(
+            f"Demo campaign “{campaign}”: {campaign.communes.count()} communes, "
+            f"{len(volunteers)} assignments, {shifts} shifts, {len(rows)} places taken"
+        )

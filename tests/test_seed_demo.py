@@ -3,12 +3,21 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from campaign import access
 from campaign.demo import DEMO_PASSWORD
-from campaign.models import Role
+from campaign.models import Campaign, Role
 from notifications.models import Message
-from teams.models import Broadcast, Membership, Team, Volunteer
+from teams.models import (
+    Assignment,
+    Broadcast,
+    Membership,
+    Shift,
+    ShiftSignup,
+    Team,
+    Volunteer,
+)
 
 
 def seed():
@@ -35,6 +44,18 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     assert (Team.objects.count(), Volunteer.objects.count()) == (1646, 8800)
     assert Membership.objects.count() == 9000
     assert Volunteer.objects.get(user__username="volunteer").memberships.exists()
+    # A running campaign over every commune, with its roster and places taken.
+    campaign = Campaign.objects.get()
+    assert campaign.status == Campaign.Status.ACTIVE
+    assert campaign.start <= timezone.localdate() <= campaign.end
+    assert campaign.communes.count() == 65
+    assert campaign.readiness_criteria.count() == 16
+    assert Assignment.objects.count() == 8800
+    assert Shift.objects.count() == 65 * 46 * 3
+    assert ShiftSignup.objects.count() > 5000
+    me = Volunteer.objects.get(user__username="volunteer")
+    assert me.signups.count() >= 2  # two taken by sign-up, maybe one from the roster
+    assert Message.objects.filter(kind="shift_reminder", recipient=me.phone).exists()
     # An SMS broadcast to one team, queued for the worker.
     broadcast = Broadcast.objects.get()
     assert Message.objects.filter(kind="broadcast").count() == broadcast.recipient_count > 0
