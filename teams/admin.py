@@ -3,6 +3,7 @@ from django.contrib import admin
 from teams.models import (
     Assignment,
     Broadcast,
+    CalendarFeed,
     ImportJob,
     Membership,
     Shift,
@@ -86,3 +87,10 @@ class ShiftAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
     list_select_related = ["commune"]
     inlines = [ShiftSignupInline]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at", "revoked_at"]
+    raw_id_fields = ["volunteer", "commune"]
+    readonly_fields = ["token"]

@@ -507,3 +507,94 @@ class ShiftSignup(models.Model):
 
     def __str__(self):
         return f"{self.volunteer.full_name}: {self.shift} ({self.get_status_display()})"
+
+
+def new_calendar_token() -> str:
+    """32 URL-safe characters: 192 random bits, too many to guess."""
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar address: a volunteer's own shifts, or all the shifts of one
+    commune in one campaign, for its coordinators.
+
+    Calendar apps fetch the feed without signing in, so the token is the only secret.
+    Revoking keeps the row (its token then answers 404) and makes a fresh one.
+    """
+
+    # Unique, hence indexed: every fetch of a feed looks its token up.
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    # The owner: a volunteer, or a commune in a campaign (the constraint below).
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name=_("volunteer"),
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name=_("commune"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+        verbose_name=_("campaign"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CalendarFeedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    volunteer__isnull=False, commune__isnull=True, campaign__isnull=True
+                )
+                | models.Q(volunteer__isnull=True, commune__isnull=False, campaign__isnull=False),
+                name="calendar_feed_has_one_owner",
+            ),
+            # One working link per owner: the management page shows it, revoking replaces it.
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=models.Q(revoked_at__isnull=True, volunteer__isnull=False),
+                name="calendar_feed_one_live_per_volunteer",
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "campaign"],
+                condition=models.Q(revoked_at__isnull=True, commune__isnull=False),
+                name="calendar_feed_one_live_per_commune",
+            ),
+        ]
+
+    def __str__(self):
+        owner = (
+            self.volunteer.full_name if self.volunteer_id else f"{self.commune} ({self.campaign})"
+        )
+        state = _("revoked") if self.revoked_at else _("live")
+        return f"{owner}: {state}"
+
+    @property
+    def is_for_volunteer(self) -> bool:
+        return self.volunteer_id is not None

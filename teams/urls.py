@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from teams import coverage, views
+from teams import calendars, coverage, views, volunteer_views
 
 app_name = "teams"
 urlpatterns = [
@@ -33,4 +33,18 @@ urlpatterns = [
         coverage.coverage_commune,
         name="coverage_commune",
     ),
+]
+
+# The volunteer's own pages: the link in a shift SMS, and their phone page.
+urlpatterns += [
+    path("s/<int:pk>/<str:token>/", volunteer_views.shift_answer, name="shift_answer"),
+    path("me/", volunteer_views.my_shifts, name="my_shifts"),
+    path("me/<int:pk>/", volunteer_views.my_shift_action, name="my_shift_action"),
+]
+
+# Private calendar feeds of shifts, and the page that hands out their links.
+urlpatterns += [
+    path("calendar/", calendars.calendar_feeds, name="calendar_feeds"),
+    path("calendar/new/", calendars.calendar_feed_renew, name="calendar_feed_renew"),
+    path("calendar/<slug:token>.ics", calendars.calendar_feed, name="calendar_feed"),
 ]

@@ -1,0 +1,128 @@
+"""The link in a volunteer's shift SMS: open it, tap once to confirm or decline.
+
+Volunteers have no password on their phones, so the link itself is the key: it names
+the sign-up and carries an 11-character signature of it (as the opt-out link does), so
+it is short and cannot be guessed for someone else's place. It stops working once the
+shift has started or was cancelled; that is checked when the link is used.
+
+The messages around an answer are queued here too: the invitation a volunteer gets
+when a coordinator places them, and the notice a coordinator gets when someone declines.
+"""
+
+import base64
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from campaign.models import Role
+from notifications.models import Message
+from notifications.outbox import queue_message
+from notifications.segments import without_diacritics
+from teams.models import ShiftSignup, Volunteer
+
+SALT = "teams.shift-link"
+
+
+def shift_token(signup_id: int) -> str:
+    digest = salted_hmac(SALT, str(signup_id)).digest()[:8]
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def valid_shift_token(signup_id: int, token: str) -> bool:
+    return constant_time_compare(shift_token(signup_id), token)
+
+
+def shift_link_url(signup: ShiftSignup) -> str:
+    # Vietnamese, the default language, has no prefix: the shortest link.
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("teams:shift_answer", args=[signup.pk, shift_token(signup.pk)])
+    return f"{settings.SITE_URL}{path}"
+
+
+def link_expired(signup: ShiftSignup, *, now=None) -> bool:
+    """A shift that has started or was cancelled can no longer be answered."""
+    shift = signup.shift
+    return shift.cancelled_at is not None or shift.starts_at <= (now or timezone.now())
+
+
+def _as_campaign_sends(signup: ShiftSignup, text: str) -> tuple[str, str]:
+    campaign = signup.shift.campaign
+    brand = campaign.sms_brand
+    if campaign.sms_without_diacritics:
+        text, brand = without_diacritics(text), without_diacritics(brand)
+    return text, brand
+
+
+def _shift_values(signup: ShiftSignup) -> dict[str, str]:
+    shift = signup.shift
+    start = timezone.localtime(shift.starts_at)
+    return {
+        "name": signup.volunteer.full_name,
+        "place": shift.place,
+        "commune": shift.commune.name,
+        "day": date_format(start, "d/m"),
+        "time": start.strftime("%H:%M"),
+    }
+
+
+def invite(signup: ShiftSignup) -> Message:
+    """Text the volunteer a coordinator placed on a shift, with the link to answer.
+
+    Call it after sign_up(..., placed_by_coordinator=True); queued once per sign-up.
+    """
+    with translation.override("vi"):
+        text = _(
+            "You are invited to a shift at %(place)s, %(commune)s on %(day)s at %(time)s. "
+            "Confirm or decline: %(url)s"
+        ) % {**_shift_values(signup), "url": shift_link_url(signup)}
+    text, brand = _as_campaign_sends(signup, text)
+    return queue_message(
+        signup.volunteer.phone,
+        text,
+        kind="shift_invitation",
+        key=f"invite:{signup.pk}",
+        brand=brand,
+        subject=signup,
+        expires_at=signup.shift.starts_at,
+    )
+
+
+def coordinators_to_tell(signup: ShiftSignup):
+    """The registered volunteers behind the active coordinator accounts of the shift's
+    commune: a coordinator is reached through the phone of their linked Volunteer."""
+    roles = Role.objects.filter(kind=Role.Kind.COORDINATOR, communes=signup.shift.commune_id)
+    return Volunteer.objects.filter(user__in=roles.values("user"), user__is_active=True).exclude(
+        phone=""
+    )
+
+
+def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
+    """One SMS to each coordinator of the shift's commune saying the place is open again.
+
+    A coordinator whose account has no linked volunteer (so no phone) is not told by
+    SMS; when no coordinator has a phone nothing is sent at all, and the decline still
+    shows on the coverage pages. Returns how many messages were queued.
+    """
+    with translation.override("vi"):
+        text = _(
+            "%(name)s cannot come to the shift at %(place)s, %(commune)s on %(day)s "
+            "at %(time)s. The place is open again."
+        ) % _shift_values(signup)
+    text, brand = _as_campaign_sends(signup, text)
+    count = 0
+    for coordinator in coordinators_to_tell(signup):
+        queue_message(
+            coordinator.phone,
+            text,
+            kind="decline_notice",
+            # One notice per sign-up and coordinator: idempotency keys are unique.
+            key=f"decline:{signup.pk}:{coordinator.pk}",
+            brand=brand,
+            subject=signup,
+        )
+        count += 1
+    return count

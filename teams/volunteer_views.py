@@ -1,0 +1,139 @@
+"""The volunteer's own pages, made for a cheap phone on weak 3G: no script, one tap.
+
+- The page behind the link in a shift SMS: no sign-in, the signed link is the key.
+  Opening it changes nothing (chat apps and phones open links to preview them); a tap
+  on a button confirms or declines.
+- The signed-in phone page: the volunteer's next shifts with the same buttons, check-in
+  and check-out while a shift is under way, and their hours in the campaign.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from campaign.models import Campaign
+from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
+from teams.models import ShiftSignup, Volunteer
+from teams.scheduling import Refused, decline, sign_up
+from teams.shift_links import link_expired, tell_coordinators_of_decline, valid_shift_token
+
+CHOICES = ("confirm", "decline")
+
+
+def answer(signup: ShiftSignup, choice: str) -> str | None:
+    """Confirm or decline `signup`; returns why it could not be done, or None."""
+    if link_expired(signup):
+        return _("the shift has already started or was cancelled")
+    if choice == "confirm":
+        if signup.status == ShiftSignup.Status.CONFIRMED:
+            return None
+        try:  # the same rules as any sign-up: a declined place may have been taken
+            signup.status = sign_up(signup.volunteer, signup.shift).status
+        except Refused as refusal:
+            return str(refusal)
+    elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
+        with transaction.atomic():
+            decline(signup)
+            tell_coordinators_of_decline(signup)
+    return None
+
+
+def signups_with_shifts():
+    return ShiftSignup.objects.select_related("volunteer", "shift__commune", "shift__campaign")
+
+
+@require_http_methods(["GET", "POST"])
+def shift_answer(request, pk: int, token: str):
+    """The page behind the SMS link, in Vietnamese as the SMS is."""
+    if not valid_shift_token(pk, token):
+        raise Http404
+    signup = get_object_or_404(signups_with_shifts(), pk=pk)
+    with translation.override("vi"):
+        if link_expired(signup):
+            return render(request, "teams/shift_link_expired.html", {"signup": signup}, status=410)
+        problem = None
+        answered = request.method == "POST" and request.POST.get("choice") in CHOICES
+        if answered:
+            problem = answer(signup, request.POST["choice"])
+        return render(
+            request,
+            "teams/shift_answer.html",
+            {"signup": signup, "answered": answered, "problem": problem},
+        )
+
+
+def volunteer_of(user) -> Volunteer:
+    try:
+        return user.volunteer
+    except Volunteer.DoesNotExist:
+        raise Http404(_("This account is not linked to a volunteer.")) from None
+
+
+def current_campaign(volunteer: Volunteer, today: date):
+    """The campaign under way among the volunteer's, else the latest one."""
+    campaigns = list(
+        Campaign.objects.filter(assignments__volunteer=volunteer).distinct().order_by("-start")
+    )
+    under_way = [c for c in campaigns if c.start <= today <= c.end]
+    return (under_way or campaigns or [None])[0]
+
+
+@login_required
+def my_shifts(request):
+    volunteer = volunteer_of(request.user)
+    now = timezone.now()
+    signups = list(
+        signups_with_shifts()
+        .filter(
+            volunteer=volunteer,
+            status__in=ShiftSignup.HOLDS_A_PLACE,
+            shift__cancelled_at__isnull=True,
+            shift__ends_at__gt=now,
+        )
+        .order_by("shift__starts_at")
+    )
+    for signup in signups:
+        signup.under_way = is_under_way(signup, now=now)
+        signup.can_answer = not link_expired(signup, now=now)
+    campaign = current_campaign(volunteer, timezone.localdate(now))
+    return render(
+        request,
+        "teams/my_shifts.html",
+        {
+            "volunteer": volunteer,
+            "signups": signups,
+            "campaign": campaign,
+            "hours": hours_worked(volunteer, campaign) if campaign else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def my_shift_action(request, pk: int):
+    """A button of the phone page: confirm, decline, check in or check out."""
+    volunteer = volunteer_of(request.user)
+    signup = get_object_or_404(signups_with_shifts(), pk=pk, volunteer=volunteer)
+    action = request.POST.get("action")
+    problem = None
+    if action in CHOICES:
+        problem = answer(signup, action)
+    elif action in ("check_in", "check_out"):
+        try:
+            (check_in if action == "check_in" else check_out)(signup)
+        except NotNow as reason:
+            problem = str(reason)
+    else:
+        problem = _("Unknown action.")
+    if problem:
+        messages.error(request, _("Not done: %(reason)s.") % {"reason": problem})
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("teams:my_shifts")
