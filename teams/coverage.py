@@ -160,7 +160,10 @@ def coverage_commune(request, campaign_id, commune_id):
         )
     ).order_by("starts_at", "place")
     by_day = {day: [] for day in week.days}
+    now = timezone.now()
     for shift in shifts:
+        # Someone can still be placed on a live shift that has not started.
+        shift.can_be_placed_on = shift.cancelled_at is None and shift.starts_at > now
         shift.is_understaffed = (
             shift.cancelled_at is None and shift.places_held < shift.volunteers_needed
         )

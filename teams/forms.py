@@ -15,7 +15,7 @@ from notifications.segments import normalise as normalise_sms
 from teams import broadcasts
 from teams.broadcasts import DEFAULT_BRAND
 from teams.importing import clean_text
-from teams.models import Broadcast, Membership, Team, Volunteer
+from teams.models import Assignment, Broadcast, Membership, Team, Volunteer
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -384,3 +384,84 @@ class MessageFilterForm(forms.Form):
             ("", _("All reasons")),
             *((code, code) for code in error_codes),
         ]
+
+
+class AssignmentForm(forms.Form):
+    """Assign one volunteer, found by phone number, to a commune for a campaign."""
+
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"), queryset=Campaign.objects.none()
+    )
+    commune = CommuneChoiceField(label=gettext_lazy("Commune"), queryset=Commune.objects.none())
+    phone = forms.CharField(label=gettext_lazy("Volunteer's mobile number"), max_length=40)
+    starts_on = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        help_text=gettext_lazy("Empty: the campaign's start"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ends_on = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        help_text=gettext_lazy("Empty: the campaign's end"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, campaigns, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        self.fields["commune"].queryset = (
+            access.visible_communes(user)
+            .filter(campaigns__in=campaigns)
+            .distinct()
+            .order_by("name", "pk")
+        )
+
+    def clean_phone(self):
+        try:
+            phone = normalise_mobile(self.cleaned_data["phone"]).e164
+        except InvalidPhone as error:
+            raise forms.ValidationError(capfirst(str(error)), code="invalid_phone") from None
+        self.volunteer = Volunteer.objects.filter(phone=phone).first()
+        if self.volunteer is None:
+            raise forms.ValidationError(
+                _("No volunteer has the number %(phone)s yet: add them first.") % {"phone": phone},
+                code="unknown_phone",
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        campaign, commune = data.get("campaign"), data.get("commune")
+        if not campaign:
+            return data
+        if commune and not campaign.communes.filter(pk=commune.pk).exists():
+            self.add_error(
+                "commune",
+                _("%(commune)s does not take part in %(campaign)s")
+                % {"commune": commune.name, "campaign": campaign.name},
+            )
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        for field, day in (("starts_on", starts_on), ("ends_on", ends_on)):
+            if day and not campaign.start <= day <= campaign.end:
+                self.add_error(
+                    field,
+                    _("Choose a day from %(start)s to %(end)s")
+                    % {
+                        "start": campaign.start.strftime("%d/%m/%Y"),
+                        "end": campaign.end.strftime("%d/%m/%Y"),
+                    },
+                )
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end comes before the start"))
+        return data
+
+    def save(self) -> Assignment:
+        data = self.cleaned_data
+        return Assignment.objects.create(
+            volunteer=self.volunteer,
+            campaign=data["campaign"],
+            commune=data["commune"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )

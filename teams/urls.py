@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from teams import calendars, coverage, views, volunteer_views
+from teams import account_views, calendars, coverage, staffing, views, volunteer_views
 
 app_name = "teams"
 urlpatterns = [
@@ -47,4 +47,22 @@ urlpatterns += [
     path("calendar/", calendars.calendar_feeds, name="calendar_feeds"),
     path("calendar/new/", calendars.calendar_feed_renew, name="calendar_feed_renew"),
     path("calendar/<slug:token>.ics", calendars.calendar_feed, name="calendar_feed"),
+]
+
+# Staffing: assigning volunteers to communes and placing them on shifts.
+urlpatterns += [
+    path("assignments/new/", staffing.assignment_new, name="assignment_new"),
+    path("shifts/<int:pk>/place/", staffing.place_on_shift, name="place_on_shift"),
+]
+
+# A volunteer's account on the phone: the invitation link, and the reset by SMS code.
+
+urlpatterns += [
+    path(
+        "account/activate/<str:uidb64>/<str:token>/",
+        account_views.account_activate,
+        name="account_activate",
+    ),
+    path("account/reset/", account_views.account_reset, name="account_reset"),
+    path("account/reset/code/", account_views.account_reset_code, name="account_reset_code"),
 ]
