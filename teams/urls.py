@@ -1,6 +1,14 @@
 from django.urls import path, re_path
 
-from teams import account_views, calendars, coverage, staffing, views, volunteer_views
+from teams import (
+    account_views,
+    calendars,
+    coverage,
+    rostering,
+    staffing,
+    views,
+    volunteer_views,
+)
 
 app_name = "teams"
 urlpatterns = [
@@ -17,6 +25,7 @@ urlpatterns = [
     path("volunteers/", views.volunteer_list, name="volunteer_list"),
     path("volunteers/new/", views.volunteer_edit, name="volunteer_new"),
     path("volunteers/<int:pk>/edit/", views.volunteer_edit, name="volunteer_edit"),
+    path("volunteers/<int:pk>/invite/", views.volunteer_invite, name="volunteer_invite"),
     re_path(r"^export\.(?P<file_format>xlsx|csv)$", views.export, name="export"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
@@ -65,4 +74,12 @@ urlpatterns += [
     ),
     path("account/reset/", account_views.account_reset, name="account_reset"),
     path("account/reset/code/", account_views.account_reset_code, name="account_reset_code"),
+]
+
+# The roster: generated from a weekly template, then shifts changed one by one.
+urlpatterns += [
+    path("roster/<int:campaign_id>/", rostering.roster_generate, name="roster_generate"),
+    path("shifts/new/", rostering.shift_new, name="shift_new"),
+    path("shifts/<int:pk>/edit/", rostering.shift_edit, name="shift_edit"),
+    path("shifts/<int:pk>/cancel/", rostering.shift_cancel, name="shift_cancel"),
 ]

@@ -32,6 +32,7 @@ from notifications.segments import (
     GSM_7_REPLACEMENTS,
 )
 from teams import broadcasts, import_jobs
+from teams.accounts import invite_volunteer
 from teams.exporting import CONTENT_TYPES, export_members
 from teams.forms import (
     BroadcastForm,
@@ -216,6 +217,18 @@ def volunteer_edit(request, pk=None):
             messages.warning(request, form.phone_warning)
         return redirect("teams:volunteer_list")
     return render(request, "teams/volunteer_form.html", {"form": form, "volunteer": volunteer})
+
+
+@campaign_staff_required
+@require_POST
+def volunteer_invite(request, pk):
+    """Text the volunteer a one-time link to set their password on their phone."""
+    volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
+    invite_volunteer(volunteer)
+    messages.success(
+        request, _("An invitation was sent to %(name)s by SMS.") % {"name": volunteer.full_name}
+    )
+    return redirect("teams:volunteer_edit", pk=volunteer.pk)
 
 
 # Export -----------------------------------------------------------------------------
