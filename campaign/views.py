@@ -1,9 +1,38 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from campaign import access
-from campaign.models import Role
+from campaign.forms import CampaignCommuneFormSet, CampaignForm, CriteriaForm, ReadinessForm
+from campaign.models import Campaign, CampaignCommune, Province, Role
+
+
+def organised_provinces(user):
+    """Provinces in which `user` may create and run campaigns."""
+    if user.is_superuser:
+        return Province.objects.all()
+    return Province.objects.filter(roles__user=user, roles__kind=Role.Kind.ORGANISER).distinct()
+
+
+def organised_campaign(user, pk):
+    """The campaign, if `user` organises it: 403 for non-organisers, 404 for others' ones."""
+    if not organised_provinces(user).exists():
+        raise PermissionDenied
+    return get_object_or_404(Campaign.objects.organised_by(user), pk=pk)
+
+
+def visible_campaigns(user):
+    """Campaigns in which `user` may see at least one commune."""
+    return Campaign.objects.filter(
+        pk__in=CampaignCommune.objects.filter(commune__in=access.visible_communes(user)).values(
+            "campaign_id"
+        )
+    )
 
 
 @login_required
@@ -12,8 +41,106 @@ def overview(request):
     roles = Role.objects.filter(user=request.user).select_related("province")
     provinces = access.visible_provinces(request.user).annotate(commune_count=Count("communes"))
     communes = access.visible_communes(request.user).select_related("province")[:200]
+    campaigns = visible_campaigns(request.user).select_related("province")
     return render(
         request,
         "campaign/overview.html",
-        {"roles": roles, "provinces": provinces, "communes": communes},
+        {
+            "roles": roles,
+            "provinces": provinces,
+            "communes": communes,
+            "campaigns": campaigns,
+            "can_create": organised_provinces(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def campaign_form(request, pk=None):
+    """Create or edit a campaign; a new one takes every commune of its province."""
+    provinces = organised_provinces(request.user)
+    campaign = organised_campaign(request.user, pk) if pk else None
+    if campaign is None and not provinces.exists():
+        raise PermissionDenied
+    form = CampaignForm(request.POST or None, instance=campaign, provinces=provinces)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            if campaign is None:
+                saved.add_all_communes()
+        messages.success(request, _("The campaign was saved."))
+        return redirect("campaign:campaign_detail", saved.pk)
+    return render(request, "campaign/campaign_form.html", {"form": form, "campaign": campaign})
+
+
+@login_required
+def campaign_detail(request, pk):
+    """Dates, status and the targets and readiness of the communes the user may see."""
+    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    rows = list(
+        campaign.campaign_communes.filter(commune__in=access.visible_communes(request.user))
+        .select_related("commune")
+        .annotate(met=Count("readiness_checks"))
+    )
+    if not rows:
+        raise Http404(_("No commune of this campaign is yours to see."))
+    return render(
+        request,
+        "campaign/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "rows": rows,
+            "criteria_count": campaign.readiness_criteria.count(),
+            "can_organise": Campaign.objects.organised_by(request.user)
+            .filter(pk=campaign.pk)
+            .exists(),
+        },
+    )
+
+
+@login_required
+def campaign_targets(request, pk):
+    """All communes' targets and the readiness checklist, edited on one page."""
+    campaign = organised_campaign(request.user, pk)
+    queryset = campaign.campaign_communes.select_related("commune")
+    criteria = campaign.readiness_criteria.values_list("text", flat=True)
+    data = request.POST if request.method == "POST" else None
+    formset = CampaignCommuneFormSet(data, queryset=queryset, prefix="communes")
+    criteria_form = CriteriaForm(data, initial={"criteria": "\n".join(criteria)})
+    if data is not None and formset.is_valid() and criteria_form.is_valid():
+        with transaction.atomic():
+            formset.save()
+            criteria_form.save(campaign)
+        messages.success(request, _("The targets and the checklist were saved."))
+        return redirect("campaign:campaign_detail", campaign.pk)
+    return render(
+        request,
+        "campaign/campaign_targets.html",
+        {"campaign": campaign, "formset": formset, "criteria_form": criteria_form},
+    )
+
+
+@login_required
+def commune_readiness(request, pk, commune_id):
+    """A commune ticks off the readiness criteria it has met."""
+    campaign_commune = get_object_or_404(
+        CampaignCommune.objects.select_related("campaign", "commune").filter(
+            commune__in=access.visible_communes(request.user)
+        ),
+        campaign_id=pk,
+        commune_id=commune_id,
+    )
+    campaign = campaign_commune.campaign
+    checks = {check.criterion_id: check for check in campaign_commune.readiness_checks.all()}
+    form = ReadinessForm(
+        request.POST or None, criteria=campaign.readiness_criteria.all(), checks=checks
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save(campaign_commune, request.user)
+        messages.success(request, _("The checklist was saved."))
+        return redirect("campaign:campaign_detail", campaign.pk)
+    return render(
+        request,
+        "campaign/commune_readiness.html",
+        {"campaign": campaign, "commune": campaign_commune.commune, "form": form},
     )

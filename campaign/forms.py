@@ -1,0 +1,188 @@
+"""Forms of the campaign pages: the campaign, its communes' targets and the checklist."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaign.models import Campaign, CampaignCommune, ReadinessCheck, ReadinessCriterion
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "province",
+            "start",
+            "end",
+            "status",
+            "sms_brand",
+            "sms_without_diacritics",
+            "description",
+        ]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+
+    def __init__(self, *args, provinces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = provinces
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The campaign cannot end before it starts."))
+        return cleaned
+
+
+class OtherTargetsField(forms.CharField):
+    """Other targets typed as "name = number" lines, kept as a {name: number} dict."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "cols": 30})
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            return "\n".join(f"{name} = {number}" for name, number in value.items())
+        return value
+
+    def to_python(self, value):
+        targets = {}
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            name, equals, amount = (part.strip() for part in line.rpartition("="))
+            try:
+                amount = Decimal(amount)
+            except InvalidOperation:
+                amount = None
+            if not equals or not name or amount is None or not amount.is_finite():
+                raise forms.ValidationError(
+                    _("Line %(number)s is not “name = number”: %(line)s"),
+                    code="malformed",
+                    params={"number": number, "line": line},
+                )
+            targets[name] = int(amount) if amount == amount.to_integral_value() else float(amount)
+        return targets
+
+
+class CampaignCommuneForm(forms.ModelForm):
+    other_targets = OtherTargetsField(
+        label=_("other targets"),
+        required=False,
+        help_text=_("One per line: name = number"),
+    )
+
+    class Meta:
+        model = CampaignCommune
+        fields = [
+            "citizens_target",
+            "online_application_rate_target",
+            "eid_activations_target",
+            "other_targets",
+        ]
+
+
+CampaignCommuneFormSet = forms.modelformset_factory(
+    CampaignCommune, form=CampaignCommuneForm, extra=0, can_delete=False
+)
+
+
+class CriteriaForm(forms.Form):
+    """The readiness checklist as text, one criterion per line."""
+
+    criteria = forms.CharField(
+        label=_("Readiness criteria"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
+        help_text=_("One criterion per line, in order."),
+    )
+
+    def clean_criteria(self):
+        texts = []
+        for number, line in enumerate(self.cleaned_data["criteria"].splitlines(), start=1):
+            text = " ".join(line.split())
+            if not text or text in texts:
+                continue
+            if len(text) > 300:
+                raise forms.ValidationError(
+                    _("Line %(number)s is longer than 300 characters."),
+                    code="too_long",
+                    params={"number": number},
+                )
+            texts.append(text)
+        return texts
+
+    @transaction.atomic
+    def save(self, campaign):
+        """Replace the checklist; criteria whose text is unchanged keep their checks."""
+        texts = self.cleaned_data["criteria"]
+        campaign.readiness_criteria.exclude(text__in=texts).delete()
+        kept = {criterion.text: criterion for criterion in campaign.readiness_criteria.all()}
+        # Out of the way first, so that renumbering never meets a taken position.
+        highest = max((criterion.position for criterion in kept.values()), default=0)
+        campaign.readiness_criteria.update(position=F("position") + max(highest, len(texts)))
+        for position, text in enumerate(texts, start=1):
+            criterion = kept.get(text) or ReadinessCriterion(campaign=campaign, text=text)
+            criterion.position = position
+            criterion.save()
+
+
+class ReadinessForm(forms.Form):
+    """One checkbox, date and note per criterion of the checklist, for one commune."""
+
+    def __init__(self, *args, criteria, checks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.checks = checks
+        today = timezone.localdate()
+        for criterion in self.criteria:
+            check = checks.get(criterion.pk)
+            self.fields[f"met_{criterion.pk}"] = forms.BooleanField(
+                label=criterion.text, required=False, initial=check is not None
+            )
+            self.fields[f"met_on_{criterion.pk}"] = forms.DateField(
+                label=_("met on"),
+                required=False,
+                initial=check.met_on if check else today,
+                widget=DATE_WIDGET,
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label=_("note"),
+                required=False,
+                max_length=500,
+                initial=check.note if check else "",
+            )
+
+    def rows(self):
+        for criterion in self.criteria:
+            yield (
+                criterion,
+                self[f"met_{criterion.pk}"],
+                self[f"met_on_{criterion.pk}"],
+                self[f"note_{criterion.pk}"],
+            )
+
+    @transaction.atomic
+    def save(self, campaign_commune, user):
+        today = timezone.localdate()
+        for criterion in self.criteria:
+            check = self.checks.get(criterion.pk)
+            if not self.cleaned_data[f"met_{criterion.pk}"]:
+                if check:
+                    check.delete()
+                continue
+            met_on = self.cleaned_data[f"met_on_{criterion.pk}"] or today
+            note = self.cleaned_data[f"note_{criterion.pk}"]
+            if check and (check.met_on, check.note) == (met_on, note):
+                continue
+            ReadinessCheck.objects.update_or_create(
+                campaign_commune=campaign_commune,
+                criterion=criterion,
+                defaults={"met_on": met_on, "note": note, "checked_by": user},
+            )

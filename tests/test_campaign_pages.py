@@ -1,0 +1,274 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    Commune,
+    ReadinessCheck,
+    ReadinessCriterion,
+    Role,
+)
+
+pytestmark = pytest.mark.usefixtures("english")
+
+MISSING = "!!MISSING"
+
+
+def make_campaign(province):
+    campaign = Campaign.objects.create(
+        name="45 ngày đêm hỗ trợ chuyển đổi số",
+        province=province,
+        start=date(2026, 11, 1),
+        sms_brand="SO TTTT",
+    )
+    campaign.add_all_communes()
+    return campaign
+
+
+def campaign_data(province, **extra):
+    return {
+        "name": "45 ngày đêm",
+        "province": province.pk,
+        "start": "2026-11-01",
+        "end": "",
+        "status": Campaign.Status.ACTIVE,
+        "sms_brand": "SO TTTT LANG SON",
+        "description": "",
+        **extra,
+    }
+
+
+def targets_data(campaign, criteria="", changes=None):
+    """The targets page as posted unchanged, with `changes` keyed by commune."""
+    rows = list(campaign.campaign_communes.order_by("commune__name"))
+    data = {
+        "communes-TOTAL_FORMS": len(rows),
+        "communes-INITIAL_FORMS": len(rows),
+        "criteria": criteria,
+    }
+    for index, row in enumerate(rows):
+        data[f"communes-{index}-id"] = row.pk
+        for field, value in (changes or {}).get(row.commune_id, {}).items():
+            data[f"communes-{index}-{field}"] = value
+    return data
+
+
+def test_an_organiser_creates_a_campaign_in_which_every_commune_takes_part(
+    client, organiser, lang_son
+):
+    client.force_login(organiser)
+    page = client.get(reverse("campaign:campaign_new"))
+    assert page.status_code == 200 and MISSING not in page.content.decode()
+    response = client.post(reverse("campaign:campaign_new"), campaign_data(lang_son))
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaign:campaign_detail", args=[campaign.pk])
+    assert campaign.end == date(2026, 12, 16)
+    assert campaign.communes.count() == 65
+
+
+def test_an_organiser_edits_the_campaign(client, organiser, lang_son):
+    campaign = make_campaign(lang_son)
+    client.force_login(organiser)
+    url = reverse("campaign:campaign_edit", args=[campaign.pk])
+    assert MISSING not in client.get(url).content.decode()
+    client.post(url, campaign_data(lang_son, name="Renamed", end="2026-11-30"))
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.end) == ("Renamed", date(2026, 11, 30))
+
+
+def test_a_coordinator_cannot_create_a_campaign_nor_edit_targets(client, coordinator, lang_son):
+    campaign = make_campaign(lang_son)
+    client.force_login(coordinator)
+    assert client.get(reverse("campaign:campaign_new")).status_code == 403
+    assert (
+        client.post(reverse("campaign:campaign_new"), campaign_data(lang_son)).status_code == 403
+    )
+    assert client.get(reverse("campaign:campaign_targets", args=[campaign.pk])).status_code == 403
+    assert client.get(reverse("campaign:campaign_edit", args=[campaign.pk])).status_code == 403
+
+
+def test_an_organiser_cannot_create_or_run_another_provinces_campaign(
+    client, organiser, lang_son, cao_bang
+):
+    client.force_login(organiser)
+    response = client.post(reverse("campaign:campaign_new"), campaign_data(cao_bang))
+    assert response.status_code == 200
+    assert "province" in response.context["form"].errors
+    assert not Campaign.objects.exists()
+    theirs = make_campaign(cao_bang)
+    for name in ("campaign_edit", "campaign_targets", "campaign_detail"):
+        assert client.get(reverse(f"campaign:{name}", args=[theirs.pk])).status_code == 404
+
+
+def test_the_targets_page_saves_every_communes_targets(client, organiser, lang_son):
+    campaign = make_campaign(lang_son)
+    first = campaign.campaign_communes.order_by("commune__name").first()
+    client.force_login(organiser)
+    url = reverse("campaign:campaign_targets", args=[campaign.pk])
+    assert MISSING not in client.get(url).content.decode()
+    data = targets_data(
+        campaign,
+        changes={
+            first.commune_id: {
+                "citizens_target": "500",
+                "online_application_rate_target": "80.5",
+                "eid_activations_target": "300",
+                "other_targets": "hồ sơ số hoá = 200\n\nhộ kinh doanh = 12.5",
+            }
+        },
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.citizens_target == 500
+    assert str(first.online_application_rate_target) == "80.50"
+    assert first.other_targets == {"hồ sơ số hoá": 200, "hộ kinh doanh": 12.5}
+    page = client.get(url).content.decode()
+    assert "hồ sơ số hoá = 200" in page
+
+
+def test_a_malformed_other_target_is_reported_with_its_line(client, organiser, lang_son):
+    campaign = make_campaign(lang_son)
+    first = campaign.campaign_communes.order_by("commune__name").first()
+    client.force_login(organiser)
+    data = targets_data(
+        campaign, changes={first.commune_id: {"other_targets": "wifi = 3\nmany records"}}
+    )
+    response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
+    assert response.status_code == 200
+    assert "Line 2 is not “name = number”: many records" in response.content.decode()
+    first.refresh_from_db()
+    assert first.other_targets == {}
+
+
+def test_the_criteria_list_is_replaced_keeping_checks_of_unchanged_criteria(
+    client, organiser, lang_son
+):
+    campaign = make_campaign(lang_son)
+    kept = ReadinessCriterion.objects.create(campaign=campaign, position=1, text="Wifi")
+    dropped = ReadinessCriterion.objects.create(campaign=campaign, position=2, text="Printer")
+    row = campaign.campaign_communes.first()
+    kept_check = ReadinessCheck.objects.create(
+        campaign_commune=row, criterion=kept, met_on=date(2026, 11, 2)
+    )
+    ReadinessCheck.objects.create(
+        campaign_commune=row, criterion=dropped, met_on=date(2026, 11, 2)
+    )
+    client.force_login(organiser)
+    response = client.post(
+        reverse("campaign:campaign_targets", args=[campaign.pk]),
+        targets_data(campaign, criteria="Volunteers trained\n\nWifi\nQR codes posted\n"),
+    )
+    assert response.status_code == 302
+    assert list(campaign.readiness_criteria.values_list("position", "text")) == [
+        (1, "Volunteers trained"),
+        (2, "Wifi"),
+        (3, "QR codes posted"),
+    ]
+    assert list(ReadinessCheck.objects.all()) == [kept_check]
+    assert ReadinessCriterion.objects.get(text="Wifi").pk == kept.pk
+
+
+def test_a_coordinator_ticks_off_criteria_for_their_commune(
+    client, coordinator, coordinated_communes, lang_son
+):
+    campaign = make_campaign(lang_son)
+    first = ReadinessCriterion.objects.create(campaign=campaign, position=1, text="Wifi")
+    second = ReadinessCriterion.objects.create(campaign=campaign, position=2, text="Printer")
+    mine = coordinated_communes[0]
+    row = CampaignCommune.objects.get(campaign=campaign, commune=mine)
+    ReadinessCheck.objects.create(campaign_commune=row, criterion=second, met_on=date(2026, 11, 2))
+    client.force_login(coordinator)
+    url = reverse("campaign:commune_readiness", args=[campaign.pk, mine.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and MISSING not in page.content.decode()
+    response = client.post(
+        url,
+        {
+            f"met_{first.pk}": "on",
+            f"met_on_{first.pk}": "",
+            f"note_{first.pk}": "Đã lắp wifi",
+            f"met_on_{second.pk}": "2026-11-02",
+        },
+    )
+    assert response.status_code == 302
+    check = ReadinessCheck.objects.get()
+    assert (check.criterion, check.met_on, check.note, check.checked_by) == (
+        first,
+        timezone.localdate(),
+        "Đã lắp wifi",
+        coordinator,
+    )
+
+
+def test_a_coordinator_gets_404_for_other_communes(client, coordinator, lang_son, cao_bang):
+    campaign = make_campaign(lang_son)
+    other = campaign.communes.exclude(pk__in=coordinator.campaign_roles.get().communes.all())[0]
+    not_taking_part = Commune.objects.filter(province=cao_bang).first()
+    client.force_login(coordinator)
+    for commune in (other, not_taking_part):
+        url = reverse("campaign:commune_readiness", args=[campaign.pk, commune.pk])
+        assert client.get(url).status_code == 404
+
+
+def test_the_campaign_page_shows_readiness_of_visible_communes_only(
+    client, coordinator, coordinated_communes, lang_son, outsider
+):
+    campaign = make_campaign(lang_son)
+    criteria = [
+        ReadinessCriterion.objects.create(campaign=campaign, position=n, text=f"Criterion {n}")
+        for n in (1, 2, 3)
+    ]
+    mine = CampaignCommune.objects.get(campaign=campaign, commune=coordinated_communes[0])
+    mine.other_targets = {"digitised records": 500}
+    mine.save()
+    for criterion in criteria[:2]:
+        ReadinessCheck.objects.create(
+            campaign_commune=mine, criterion=criterion, met_on=date(2026, 11, 2)
+        )
+    hidden = campaign.communes.exclude(pk__in=[c.pk for c in coordinated_communes])[0]
+    client.force_login(coordinator)
+    page = client.get(reverse("campaign:campaign_detail", args=[campaign.pk])).content.decode()
+    assert MISSING not in page
+    assert "2 / 3" in page and "0 / 3" in page
+    assert "digitised records: 500" in page
+    assert coordinated_communes[1].name in page and hidden.name not in page
+    assert "Edit targets" not in page
+    overview = client.get(reverse("campaign:overview")).content.decode()
+    assert campaign.name in overview and "New campaign" not in overview
+    client.force_login(outsider)
+    assert client.get(reverse("campaign:campaign_detail", args=[campaign.pk])).status_code == 404
+    assert campaign.name not in client.get(reverse("campaign:overview")).content.decode()
+
+
+def test_the_organiser_sees_every_commune_with_a_bounded_number_of_queries(
+    client, organiser, lang_son, django_assert_max_num_queries
+):
+    campaign = make_campaign(lang_son)
+    criterion = ReadinessCriterion.objects.create(campaign=campaign, position=1, text="Wifi")
+    for row in campaign.campaign_communes.all():
+        ReadinessCheck.objects.create(
+            campaign_commune=row, criterion=criterion, met_on=date(2026, 11, 2)
+        )
+    client.force_login(organiser)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("campaign:campaign_detail", args=[campaign.pk]))
+    html = page.content.decode()
+    assert html.count("1 / 1") == 65
+    assert "Edit targets" in html
+    overview = client.get(reverse("campaign:overview")).content.decode()
+    assert "New campaign" in overview and MISSING not in overview
+
+
+def test_a_superuser_may_create_campaigns_anywhere(client, make_user, cao_bang):
+    admin = make_user("root", is_superuser=True)
+    client.force_login(admin)
+    response = client.post(reverse("campaign:campaign_new"), campaign_data(cao_bang))
+    assert response.status_code == 302
+    assert Campaign.objects.get().communes.count() == cao_bang.communes.count()
+    assert Role.objects.filter(user=admin).count() == 0
