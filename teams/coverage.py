@@ -206,5 +206,12 @@ def coverage_province(request, campaign_id):
     return render(
         request,
         "teams/coverage_province.html",
-        {"campaign": campaign, "week": week, "rows": rows},
+        {
+            "campaign": campaign,
+            "week": week,
+            "rows": rows,
+            "may_generate_roster": Campaign.objects.organised_by(request.user)
+            .filter(pk=campaign.pk)
+            .exists(),
+        },
     )

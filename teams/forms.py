@@ -3,6 +3,8 @@
 from uuid import uuid4
 
 from django import forms
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +17,7 @@ from notifications.segments import normalise as normalise_sms
 from teams import broadcasts
 from teams.broadcasts import DEFAULT_BRAND
 from teams.importing import clean_text
-from teams.models import Assignment, Broadcast, Membership, Team, Volunteer
+from teams.models import Assignment, Broadcast, Membership, Shift, Team, Volunteer
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -465,3 +467,155 @@ class AssignmentForm(forms.Form):
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
         )
+
+
+class RosterRowForm(forms.Form):
+    """One row of a weekly template: the weekdays, the hours, the place and how many."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Weekdays"),
+        choices=list(WEEKDAYS_ABBR.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.TimeField(
+        label=gettext_lazy("Start"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end = forms.TimeField(
+        label=gettext_lazy("End"),
+        help_text=gettext_lazy("Earlier than the start: a night shift that ends the next day."),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
+    volunteers_needed = forms.IntegerField(
+        label=gettext_lazy("Volunteers needed"),
+        initial=2,
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
+
+    def __init__(self, *args, row, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row = row
+        for name, text in (
+            ("start", _("Row %(row)s: give the start time.")),
+            ("end", _("Row %(row)s: give the end time.")),
+            ("place", _("Row %(row)s: give the place.")),
+            ("volunteers_needed", _("Row %(row)s: give how many volunteers are needed.")),
+        ):
+            self.fields[name].error_messages["required"] = text % {"row": row}
+        for name in ("start", "end"):
+            self.fields[name].error_messages["invalid"] = _(
+                "Row %(row)s: write the time as 08:30."
+            ) % {"row": row}
+
+    def has_changed(self):
+        """A row left blank but for the usual number of volunteers is an empty row."""
+        return any(name in self.changed_data for name in ("weekdays", "start", "end", "place"))
+
+    def clean_place(self):
+        place = clean_text(self.cleaned_data["place"])
+        if not place:
+            raise forms.ValidationError(_("Row %(row)s: give the place.") % {"row": self.row})
+        return place
+
+    def clean_volunteers_needed(self):
+        needed = self.cleaned_data["volunteers_needed"]
+        if needed < 1:
+            raise forms.ValidationError(
+                _("Row %(row)s: at least one volunteer is needed.") % {"row": self.row}
+            )
+        return needed
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("weekdays"):
+            self.add_error(
+                "weekdays", _("Row %(row)s: tick at least one weekday.") % {"row": self.row}
+            )
+        if data.get("start") is not None and data.get("start") == data.get("end"):
+            self.add_error(
+                "end", _("Row %(row)s: the end is the same as the start.") % {"row": self.row}
+            )
+        return data
+
+
+class BaseRosterFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "row": "" if index is None else index + 1}
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not any(form.has_changed() for form in self.forms):
+            raise forms.ValidationError(_("Fill in at least one row."), code="no_rows")
+
+
+RosterFormSet = forms.formset_factory(RosterRowForm, formset=BaseRosterFormSet, extra=4)
+
+
+class RosterCommunesForm(forms.Form):
+    communes = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Communes"),
+        queryset=Commune.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: every commune taking part in the campaign."),
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["communes"].queryset = campaign.communes.order_by("name", "pk")
+
+
+class ShiftForm(forms.ModelForm):
+    """A shift's place, times and needs; a shift is always put in the future."""
+
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("Ends"),
+        help_text=gettext_lazy("A night shift ends on the next day."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    volunteers_needed = forms.IntegerField(
+        label=gettext_lazy("Volunteers needed"),
+        min_value=1,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"min": 1}),
+    )
+
+    class Meta:
+        model = Shift
+        fields = ["place", "starts_at", "ends_at", "volunteers_needed", "language", "skill"]
+
+    def clean_place(self):
+        place = clean_text(self.cleaned_data["place"])
+        if not place:
+            raise forms.ValidationError(_("Give the place."), code="required")
+        return place
+
+    def clean_language(self):
+        return clean_text(self.cleaned_data["language"])
+
+    def clean_skill(self):
+        return clean_text(self.cleaned_data["skill"])
+
+    def clean(self):
+        data = super().clean()
+        starts, ends, place = data.get("starts_at"), data.get("ends_at"), data.get("place")
+        if starts and starts <= timezone.now():
+            self.add_error("starts_at", _("Choose a time that has not passed yet."))
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end comes before the start."))
+        if starts and place and not self.has_error("starts_at"):
+            taken = Shift.objects.filter(
+                commune_id=self.instance.commune_id, place=place, starts_at=starts
+            ).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "starts_at", _("This commune already has a shift at that place and time.")
+                )
+        return data
