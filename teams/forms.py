@@ -14,7 +14,7 @@ from campaign.models import Campaign, Commune, Province
 from notifications.models import Message
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.segments import normalise as normalise_sms
-from teams import broadcasts
+from teams import broadcasts, importing
 from teams.broadcasts import DEFAULT_BRAND
 from teams.importing import clean_text
 from teams.models import Assignment, Broadcast, Membership, Shift, Team, Volunteer
@@ -619,3 +619,51 @@ class ShiftForm(forms.ModelForm):
                     "starts_at", _("This commune already has a shift at that place and time.")
                 )
         return data
+
+
+class AssignmentImportForm(forms.Form):
+    """A spreadsheet of assignments for one of the campaigns the user organises."""
+
+    campaign = forms.ModelChoiceField(
+        label=gettext_lazy("Campaign"), queryset=Campaign.objects.none()
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy(
+            ".xlsx or .csv (UTF-8), one row per assignment: Số điện thoại, Mã xã, "
+            "Xã/Phường, Từ ngày, Đến ngày"
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label=gettext_lazy("Skip invalid rows"),
+        required=False,
+        help_text=gettext_lazy(
+            "Import the valid rows even when other rows have errors. Without it, a file "
+            "with any invalid row imports nothing."
+        ),
+    )
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        if len(campaigns) == 1:
+            self.fields["campaign"].initial = campaigns[0]
+        self.sheet = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(
+                _("%(name)s: only .xlsx and .csv files can be imported") % {"name": upload.name}
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("%(name)s is larger than %(limit)s MB: split it into smaller files")
+                % {"name": upload.name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        try:
+            self.sheet = importing.read_sheet(upload.name, upload.read())
+        except importing.UnreadableFile as error:
+            raise forms.ValidationError(str(error), code="unreadable") from None
+        return upload

@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,8 +25,9 @@ from notifications.models import Message
 from notifications.outbox import queue_message
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.segments import without_diacritics
+from teams.assigning import AssignmentImport
 from teams.coverage import campaigns_visible_to, local_midnight, monday_of, with_places_held
-from teams.forms import AssignmentForm
+from teams.forms import AssignmentForm, AssignmentImportForm
 from teams.models import Assignment, Shift, Volunteer
 from teams.scheduling import Refused, sign_up
 from teams.shift_links import invite
@@ -206,4 +209,50 @@ def assignment_new(request):
             campaign_id=assignment.campaign_id,
             commune_id=assignment.commune_id,
         )
-    return render(request, "teams/assignment_form.html", {"form": form})
+    return render(
+        request,
+        "teams/assignment_form.html",
+        {"form": form, "may_import": Campaign.objects.organised_by(request.user).exists()},
+    )
+
+
+@login_required
+def assignment_import(request):
+    """An organiser assigns many volunteers at once from a spreadsheet.
+
+    "Check" runs the import without writing; "Import" writes it, or nothing while rows
+    have errors and invalid rows are not skipped. The file stays in the request: a
+    university's students make a small file.
+    """
+    campaigns = Campaign.objects.organised_by(request.user).order_by("-start", "name")
+    if not campaigns.exists():
+        raise PermissionDenied
+    form = AssignmentImportForm(request.POST or None, request.FILES or None, campaigns=campaigns)
+    report = None
+    checked = False
+    if request.method == "POST" and form.is_valid():
+        checked = "import" not in request.POST
+        skip_invalid = form.cleaned_data["skip_invalid"]
+        report = AssignmentImport(form.sheet, form.cleaned_data["campaign"]).run(
+            dry_run=checked, skip_invalid=skip_invalid
+        )
+        if report.written:
+            messages.success(
+                request,
+                _(
+                    "Assignments imported from %(name)s: %(created)s created, "
+                    "%(unchanged)s unchanged, %(skipped)s skipped."
+                )
+                % {
+                    "name": form.cleaned_data["file"].name,
+                    "created": report.created,
+                    "unchanged": report.unchanged,
+                    "skipped": report.skipped,
+                },
+            )
+            return redirect("teams:assignment_import")
+    return render(
+        request,
+        "teams/assignment_import.html",
+        {"form": form, "report": report, "checked": checked},
+    )

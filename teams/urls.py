@@ -49,6 +49,7 @@ urlpatterns += [
     path("s/<int:pk>/<str:token>/", volunteer_views.shift_answer, name="shift_answer"),
     path("me/", volunteer_views.my_shifts, name="my_shifts"),
     path("me/<int:pk>/", volunteer_views.my_shift_action, name="my_shift_action"),
+    path("me/open/<int:pk>/", volunteer_views.take_shift, name="take_shift"),
 ]
 
 # Private calendar feeds of shifts, and the page that hands out their links.
@@ -82,4 +83,9 @@ urlpatterns += [
     path("shifts/new/", rostering.shift_new, name="shift_new"),
     path("shifts/<int:pk>/edit/", rostering.shift_edit, name="shift_edit"),
     path("shifts/<int:pk>/cancel/", rostering.shift_cancel, name="shift_cancel"),
+]
+
+# Staffing from a spreadsheet: many assignments at once, checked before they are written.
+urlpatterns += [
+    path("assignments/import/", staffing.assignment_import, name="assignment_import"),
 ]

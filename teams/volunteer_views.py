@@ -7,11 +7,13 @@
   and check-out while a shift is under way, and their hours in the campaign.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.models import Campaign
 from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
-from teams.models import ShiftSignup, Volunteer
+from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.scheduling import Refused, decline, sign_up
 from teams.shift_links import link_expired, tell_coordinators_of_decline, valid_shift_token
 
@@ -109,10 +111,55 @@ def my_shifts(request):
         {
             "volunteer": volunteer,
             "signups": signups,
+            "open_shifts": open_shifts(volunteer, now),
             "campaign": campaign,
             "hours": hours_worked(volunteer, campaign) if campaign else None,
         },
     )
+
+
+OPEN_SHIFTS_DAYS = 7
+
+
+def open_shifts(volunteer, now, limit=20):
+    """Shifts of the next week with places left, in the communes the volunteer is
+    assigned to; teams.scheduling still checks every rule when they sign up."""
+    held = (
+        ShiftSignup.objects.filter(shift=OuterRef("pk"), status__in=ShiftSignup.HOLDS_A_PLACE)
+        .values("shift")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    assignments = Assignment.objects.filter(volunteer=volunteer)
+    return (
+        Shift.objects.live()
+        .filter(
+            commune__in=assignments.values("commune"),
+            campaign__in=assignments.values("campaign"),
+            starts_at__gt=now,
+            starts_at__lt=now + timedelta(days=OPEN_SHIFTS_DAYS),
+        )
+        .exclude(signups__volunteer=volunteer)
+        .annotate(held=Coalesce(Subquery(held), 0))
+        .filter(held__lt=F("volunteers_needed"))
+        .select_related("commune")
+        .order_by("starts_at")[:limit]
+    )
+
+
+@login_required
+@require_POST
+def take_shift(request, pk: int):
+    """The volunteer signs up for an open shift from their phone page."""
+    volunteer = volunteer_of(request.user)
+    shift = get_object_or_404(Shift.objects.live(), pk=pk)
+    try:
+        sign_up(volunteer, shift)
+    except Refused as reason:
+        messages.error(request, _("Not done: %(reason)s.") % {"reason": reason})
+    else:
+        messages.success(request, _("Thank you, you are expected."))
+    return redirect("teams:my_shifts")
 
 
 @login_required
