@@ -1,82 +1,41 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from campaign.divisions import UnknownProvince, describe_provinces, resolve_province_codes
 from campaign.models import Province
-from teams.importing import MemberImport, UnreadableFile, read_sheet, write_errors_file
+from teams.importing import MemberImport
+from teams.management.spreadsheet_command import SpreadsheetImportCommand
 
 
-class Command(BaseCommand):
+class Command(SpreadsheetImportCommand):
     help = (
         "Import teams and volunteers from an .xlsx or .csv spreadsheet (one row per person "
         "in a team). Without --skip-invalid, a file with any invalid row writes nothing."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE", help=".xlsx or .csv (UTF-8) file")
+    def add_target_arguments(self, parser):
         parser.add_argument(
             "--province",
             metavar="CODE",
             help="official province code (e.g. 20); communes are looked up there",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check the file and report, write nothing"
-        )
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="import the valid rows even when other rows have errors",
-        )
-        parser.add_argument(
-            "--errors",
-            metavar="OUT",
-            help="write the rows with problems and their reasons to OUT (.csv or .xlsx)",
-        )
 
-    def handle(self, *args, file, province, dry_run, skip_invalid, errors, **options):
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"FILE: {file} does not exist")
-        if errors and Path(errors).suffix.lower() not in (".csv", ".xlsx"):
-            raise CommandError(f"--errors: {errors} must end in .csv or .xlsx")
-        province_obj = None
-        if province:
-            try:
-                (code,) = resolve_province_codes([province])
-                province_obj = Province.objects.get(code=code)
-            except UnknownProvince:
-                raise CommandError(
-                    f"--province: unknown province code {province}. Known codes: "
-                    f"{describe_provinces()}"
-                ) from None
-            except Province.DoesNotExist:
-                raise CommandError(
-                    f"--province: province {province} is not loaded; run "
-                    f"`manage.py load_divisions --province {province}` first"
-                ) from None
+    def target(self, options):
+        province = options["province"]
+        if not province:
+            return None
         try:
-            sheet = read_sheet(path.name, path.read_bytes())
-        except UnreadableFile as error:
-            raise CommandError(f"FILE: {error}") from None
+            (code,) = resolve_province_codes([province])
+            return Province.objects.get(code=code)
+        except UnknownProvince:
+            raise CommandError(
+                f"--province: unknown province code {province}. Known codes: "
+                f"{describe_provinces()}"
+            ) from None
+        except Province.DoesNotExist:
+            raise CommandError(
+                f"--province: province {province} is not loaded; run "
+                f"`manage.py load_divisions --province {province}` first"
+            ) from None
 
-        report = MemberImport(sheet, province=province_obj).run(
-            dry_run=dry_run, skip_invalid=skip_invalid
-        )
-        for warning in report.warnings:
-            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
-        for problem in report.errors:
-            self.stderr.write(f"error: {problem}")
-        if errors:
-            count = write_errors_file(Path(errors), sheet, report)
-            self.stdout.write(f"{count} rows with problems written to {errors}")
-        if dry_run:
-            self.stdout.write("dry run: nothing was written")
-        elif report.errors and not skip_invalid:
-            self.stdout.write(
-                f"{len(report.invalid_lines)} rows have errors: nothing was written "
-                "(fix them, or use --skip-invalid to import the other rows)"
-            )
-        self.stdout.write(report.summary())
-        if report.errors and not skip_invalid:
-            raise SystemExit(1)
+    def importer(self, sheet, province):
+        return MemberImport(sheet, province=province)
