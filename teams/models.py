@@ -45,6 +45,12 @@ class VolunteerQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.in_communes(Commune.objects.visible_to(user))
 
+    def coordinating(self, commune_id):
+        """The volunteers behind the active coordinator accounts of a commune: a
+        coordinator is reached by SMS through the phone of their linked Volunteer."""
+        roles = Role.objects.filter(kind=Role.Kind.COORDINATOR, communes=commune_id)
+        return self.filter(user__in=roles.values("user"), user__is_active=True).exclude(phone="")
+
     def search(self, text):
         """By name without minding diacritics, or by any run of phone digits."""
         text = text.strip()

@@ -9,16 +9,13 @@ The messages around an answer are queued here too: the invitation a volunteer ge
 when a coordinator places them, and the notice a coordinator gets when someone declines.
 """
 
-import base64
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from campaign.models import Role
+from notifications.links import short_token, valid_short_token
 from notifications.models import Message
 from notifications.outbox import queue_message
 from notifications.segments import without_diacritics
@@ -28,12 +25,11 @@ SALT = "teams.shift-link"
 
 
 def shift_token(signup_id: int) -> str:
-    digest = salted_hmac(SALT, str(signup_id)).digest()[:8]
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return short_token(SALT, signup_id)
 
 
 def valid_shift_token(signup_id: int, token: str) -> bool:
-    return constant_time_compare(shift_token(signup_id), token)
+    return valid_short_token(SALT, signup_id, token)
 
 
 def shift_link_url(signup: ShiftSignup) -> str:
@@ -92,12 +88,7 @@ def invite(signup: ShiftSignup) -> Message:
 
 
 def coordinators_to_tell(signup: ShiftSignup):
-    """The registered volunteers behind the active coordinator accounts of the shift's
-    commune: a coordinator is reached through the phone of their linked Volunteer."""
-    roles = Role.objects.filter(kind=Role.Kind.COORDINATOR, communes=signup.shift.commune_id)
-    return Volunteer.objects.filter(user__in=roles.values("user"), user__is_active=True).exclude(
-        phone=""
-    )
+    return Volunteer.objects.coordinating(signup.shift.commune_id)
 
 
 def tell_coordinators_of_decline(signup: ShiftSignup) -> int:

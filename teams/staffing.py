@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from campaign.models import Campaign, Role
+from campaign.models import Campaign
 from notifications.models import Message
 from notifications.outbox import queue_message
 from notifications.phones import InvalidPhone, normalise_mobile
@@ -72,12 +72,7 @@ def send_assignment_notice(assignment: Assignment) -> Message:
 
 
 def coordinators_of(commune_id: int):
-    """The registered volunteers behind the active coordinator accounts of a commune
-    (as `shift_links.coordinators_to_tell`): a coordinator is reached by that phone."""
-    roles = Role.objects.filter(kind=Role.Kind.COORDINATOR, communes=commune_id)
-    return Volunteer.objects.filter(user__in=roles.values("user"), user__is_active=True).exclude(
-        phone=""
-    )
+    return Volunteer.objects.coordinating(commune_id)
 
 
 def warn_understaffed(now=None) -> int:

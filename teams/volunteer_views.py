@@ -12,8 +12,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.models import Campaign
 from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
+from teams.coverage import places_held_of_each_shift
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.scheduling import Refused, decline, sign_up
 from teams.shift_links import link_expired, tell_coordinators_of_decline, valid_shift_token
@@ -124,12 +124,6 @@ OPEN_SHIFTS_DAYS = 7
 def open_shifts(volunteer, now, limit=20):
     """Shifts of the next week with places left, in the communes the volunteer is
     assigned to; teams.scheduling still checks every rule when they sign up."""
-    held = (
-        ShiftSignup.objects.filter(shift=OuterRef("pk"), status__in=ShiftSignup.HOLDS_A_PLACE)
-        .values("shift")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
     assignments = Assignment.objects.filter(volunteer=volunteer)
     return (
         Shift.objects.live()
@@ -140,7 +134,7 @@ def open_shifts(volunteer, now, limit=20):
             starts_at__lt=now + timedelta(days=OPEN_SHIFTS_DAYS),
         )
         .exclude(signups__volunteer=volunteer)
-        .annotate(held=Coalesce(Subquery(held), 0))
+        .annotate(held=places_held_of_each_shift())
         .filter(held__lt=F("volunteers_needed"))
         .select_related("commune")
         .order_by("starts_at")[:limit]
