@@ -116,6 +116,10 @@ class Role(models.Model):
 CAMPAIGN_DAYS = 45
 
 
+def default_contact_retention_days() -> int:
+    return settings.CITIZEN_CONTACT_RETENTION_DAYS
+
+
 class CampaignQuerySet(models.QuerySet):
     def organised_by(self, user):
         """Campaigns of the provinces `user` organises (all of them for a superuser)."""
@@ -156,6 +160,14 @@ class Campaign(models.Model):
         help_text=_("Fits 160 characters in a message instead of 70"),
     )
     description = models.TextField(_("description"), blank=True)
+    citizen_contact_retention_days = models.PositiveSmallIntegerField(
+        _("keep citizens' phone numbers for (days after the end)"),
+        default=default_contact_retention_days,
+        help_text=_(
+            "Numbers citizens gave for a follow-up are erased this many days after the "
+            "campaign ends"
+        ),
+    )
     communes = models.ManyToManyField(
         Commune, through="CampaignCommune", related_name="campaigns", verbose_name=_("communes")
     )
@@ -180,6 +192,11 @@ class Campaign(models.Model):
         if self.end is None and self.start is not None:
             self.end = self.start + timedelta(days=CAMPAIGN_DAYS)
         super().save(*args, **kwargs)
+
+    @property
+    def contacts_purged_after(self):
+        """The last day citizens' phone numbers are kept; purged from the next day on."""
+        return self.end + timedelta(days=self.citizen_contact_retention_days)
 
     def readiness(self):
         """Per participating commune: how many readiness criteria it has met, of how many."""
@@ -307,3 +324,95 @@ class ReadinessCheck(models.Model):
 
     def __str__(self):
         return f"{self.campaign_commune.commune}: {self.criterion} ({self.met_on})"
+
+
+class ServiceTypeQuerySet(models.QuerySet):
+    def offered_in(self, province_id):
+        """The national catalogue and the services a province added, in menu order."""
+        return self.filter(
+            models.Q(province__isnull=True) | models.Q(province_id=province_id), active=True
+        )
+
+
+class ServiceType(models.Model):
+    """One thing volunteers help citizens with, such as creating an e-ID account.
+
+    The national catalogue comes with Digihelp (province empty); a province's organisers
+    add their own. Help sessions and guides name services by `code`.
+    """
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Used by the logging app and exports")
+    )
+    name = models.CharField(_("name in Vietnamese"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="service_types",
+        verbose_name=_("province"),
+        help_text=_("Empty: offered everywhere"),
+    )
+    position = models.PositiveSmallIntegerField(_("position in the menu"), default=100)
+    active = models.BooleanField(_("offered"), default=True)
+
+    objects = ServiceTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the request (Vietnamese when there is no other)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Something done with personal data or settings that a province must be able to show:
+    an export, a purge, a change. Written by `campaign.audit.record`, never edited."""
+
+    class Action(models.TextChoices):
+        EXPORT = "export", _("Export")
+        PURGE = "purge", _("Purge")
+        CHANGE = "change", _("Change")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty: a scheduled job or a command"),
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    summary = models.CharField(_("what"), max_length=300)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.summary}"

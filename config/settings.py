@@ -230,6 +230,13 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 # Team registry: uploads with more rows than this are imported in the task queue.
 TEAMS_IMPORT_QUEUE_ROWS = env_int("TEAMS_IMPORT_QUEUE_ROWS", 3000)
 
+# Help sessions. Phone numbers citizens give for a follow-up SMS are erased this many
+# days after their campaign ends (`manage.py purge_citizen_contacts`, run daily);
+# each campaign can set its own period, this is the default for new ones.
+CITIZEN_CONTACT_RETENTION_DAYS = env_int("CITIZEN_CONTACT_RETENTION_DAYS", 30)
+# How long after a log reached the server its volunteer may still correct it.
+HELP_SESSION_CORRECTION_HOURS = env_int("HELP_SESSION_CORRECTION_HOURS", 24)
+
 # SMS.
 SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
 SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 10)

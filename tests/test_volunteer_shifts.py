@@ -236,6 +236,8 @@ def test_the_phone_page_lists_only_my_upcoming_places(
     ShiftSignup.objects.create(shift=past, volunteer=mai, status="confirmed")
     someone = Volunteer.objects.create(full_name="Lò Văn Hùng", phone="+84922222222")
     theirs = make_shift(campaign, commune, at(5, 8), at(5, 11), "Bưu điện xã")
+    theirs.volunteers_needed = 1  # full, so not offered to Mai as an open shift either
+    theirs.save()
     ShiftSignup.objects.create(shift=theirs, volunteer=someone, status="confirmed")
 
     client.force_login(mai_account)

@@ -1,0 +1,306 @@
+"""The help-session API, version 1, described at /api/v1/openapi.json.
+
+- POST /api/v1/help-sessions/sync: a batch of up to 500 logs from a volunteer's phone,
+  one result per log (see sessions.recording).
+- GET /api/v1/help-sessions and /api/v1/help-sessions/{uuid}: sessions in the caller's
+  scope (a volunteer's own; a coordinator's communes; an organiser's province).
+- GET /api/v1/services: the catalogue the logging page offers.
+
+The web app signs in with its session cookie and sends the CSRF token; integrations send
+`Authorization: Bearer <key>` (`manage.py create_api_token`). Citizens' phone numbers
+never leave through the API.
+"""
+
+import hashlib
+import json
+from datetime import date, datetime, timedelta
+from typing import Literal
+from uuid import UUID
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import BaseModel, ConfigDict
+
+from campaign.models import ServiceType
+from sessions import recording
+from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
+from teams.models import Volunteer
+
+
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`: a key made by `manage.py create_api_token`."""
+
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.filter(
+                digest=token_digest(token), revoked_at__isnull=True, user__is_active=True
+            )
+            .select_related("user")
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+class DigihelpAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja's document, with the sync request's schemas among the components."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(SYNC_REQUEST_DEFS)
+        return schema
+
+
+api = DigihelpAPI(
+    title="Digihelp",
+    version="1",
+    description=__doc__,
+    urls_namespace="api-v1",
+    docs_url=None,
+    openapi_url="/openapi.json",
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
+)
+
+
+# What a client sends. The request is checked log by log (one bad log does not sink the
+# batch), so these models document the body; sessions.recording does the checking.
+class HelpSessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", title="HelpSessionIn")
+
+    uuid: UUID = Field(description="Made by the client; the server keeps each one once")
+    commune: str = Field(description="Official code of the commune, e.g. 06280")
+    campaign: int | None = Field(None, description="Needed only when several campaigns apply")
+    shift: int | None = Field(None, description="A shift the volunteer holds a place on")
+    volunteer: int | None = Field(None, description="If given, the caller's own volunteer id")
+    helped_at: datetime = Field(description="When; without an offset, Vietnam's time")
+    minutes: int | None = Field(None, ge=1, le=600)
+    services: list[str] = Field(min_length=1, max_length=10, description="Service codes")
+    procedure: str = Field("", max_length=200)
+    priority_groups: list[Literal["elderly", "disability", "ethnic_minority"]] = []
+    age_band: Literal["", "under_18", "18_39", "40_59", "60_plus"] = ""
+    gender: Literal["", "female", "male", "other"] = ""
+    outcome: Literal["done", "partly_done", "referred", "needs_follow_up"] = "done"
+    note: str = Field("", max_length=300)
+    citizen_phone: str = Field("", description="Only with consent, for the follow-up")
+    consent: bool = False
+    follow_up: Literal["", "application_result", "eid_level_2", "payment_due"] = ""
+    follow_up_on: date | None = None
+
+
+class SyncIn(BaseModel):
+    model_config = ConfigDict(title="SyncIn")
+
+    sessions: list[HelpSessionIn] = Field(max_length=recording.BATCH_LIMIT)
+
+
+_sync_schema = SyncIn.model_json_schema(ref_template="#/components/schemas/{model}")
+SYNC_REQUEST_DEFS = {**_sync_schema.pop("$defs", {}), "SyncIn": _sync_schema}
+
+
+class SyncResult(Schema):
+    uuid: str | None
+    status: Literal["created", "duplicate", "conflict", "invalid"]
+    errors: dict[str, list[str]] = {}
+
+
+class Totals(Schema):
+    today: int
+    campaign: int
+
+
+class SyncOut(Schema):
+    results: list[SyncResult]
+    totals: Totals
+
+
+class Problem(Schema):
+    detail: str
+
+
+class HelpSessionOut(Schema):
+    uuid: UUID
+    volunteer: int
+    volunteer_name: str
+    campaign: int
+    commune: str
+    shift: int | None
+    helped_at: datetime
+    minutes: int | None
+    services: list[str]
+    procedure: str
+    priority_groups: list[str]
+    age_band: str
+    gender: str
+    outcome: str
+    note: str
+    follow_up: str
+    follow_up_on: date | None
+    has_citizen_contact: bool
+    created_at: datetime
+    corrected_at: datetime | None
+
+
+class HelpSessionPage(Schema):
+    count: int
+    results: list[HelpSessionOut]
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    province: str | None
+
+
+def volunteer_of(request) -> Volunteer:
+    try:
+        return request.user.volunteer
+    except Volunteer.DoesNotExist:
+        raise HttpError(403, _("This account is not linked to a volunteer.")) from None
+
+
+@api.post(
+    "/help-sessions/sync",
+    response={200: SyncOut, 400: Problem, 403: Problem},
+    summary="Send a batch of logs",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SyncIn"}}},
+        }
+    },
+)
+def sync(request):
+    """Store up to 500 logs; one result per log, in the order sent: `created`,
+    `duplicate` (this UUID with this content is stored already), `conflict` (this UUID
+    is stored with other content; nothing changed) or `invalid` (with `errors` per
+    field). Sending the same batch again creates nothing."""
+    volunteer = volunteer_of(request)
+    try:
+        payload = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise HttpError(400, _("The body is not JSON.")) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("sessions"), list):
+        raise HttpError(400, _('Send an object with a list of logs: {"sessions": [...]}.'))
+    items = payload["sessions"]
+    if len(items) > recording.BATCH_LIMIT:
+        raise HttpError(
+            400,
+            _("At most %(limit)d logs in one batch; this one has %(count)d.")
+            % {"limit": recording.BATCH_LIMIT, "count": len(items)},
+        )
+    results = recording.record_sessions(volunteer, items)
+    campaign = next((r.session.campaign for r in results if r.session), None)
+    return {
+        "results": [r.as_dict() for r in results],
+        "totals": recording.totals(volunteer, campaign),
+    }
+
+
+def as_output(session: HelpSession) -> dict:
+    return {
+        "uuid": session.uuid,
+        "volunteer": session.volunteer_id,
+        "volunteer_name": session.volunteer.full_name,
+        "campaign": session.campaign_id,
+        "commune": session.commune.code,
+        "shift": session.shift_id,
+        "helped_at": session.helped_at,
+        "minutes": session.minutes,
+        "services": [service.code for service in session.services.all()],
+        "procedure": session.procedure,
+        "priority_groups": [group for group in PRIORITY_GROUPS if getattr(session, group)],
+        "age_band": session.age_band,
+        "gender": session.gender,
+        "outcome": session.outcome,
+        "note": session.note,
+        "follow_up": session.follow_up,
+        "follow_up_on": session.follow_up_on,
+        "has_citizen_contact": bool(session.citizen_phone),
+        "created_at": session.created_at,
+        "corrected_at": session.corrected_at,
+    }
+
+
+class SessionFilters(Schema):
+    campaign: int | None = None
+    commune: str | None = Field(None, description="Official code")
+    since: datetime | None = Field(None, description="Helped at or after")
+    until: datetime | None = Field(None, description="Helped before")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def visible_sessions(user):
+    return HelpSession.objects.visible_to(user).select_related("volunteer", "commune")
+
+
+@api.get("/help-sessions", response=HelpSessionPage, summary="Sessions in your scope")
+def list_sessions(request, filters: Query[SessionFilters]):
+    """Newest first. Volunteers see their own sessions, coordinators those of their
+    communes, organisers those of their province."""
+    sessions = visible_sessions(request.user)
+    if filters.campaign is not None:
+        sessions = sessions.filter(campaign_id=filters.campaign)
+    if filters.commune:
+        sessions = sessions.filter(commune__code=filters.commune)
+    if filters.since:
+        sessions = sessions.filter(helped_at__gte=filters.since)
+    if filters.until:
+        sessions = sessions.filter(helped_at__lt=filters.until)
+    page = sessions.prefetch_related("services")[filters.offset : filters.offset + filters.limit]
+    return {"count": sessions.count(), "results": [as_output(s) for s in page]}
+
+
+@api.get(
+    "/help-sessions/{session_uuid}",
+    response={200: HelpSessionOut, 404: Problem},
+    summary="One session",
+)
+def get_session(request, session_uuid: UUID):
+    session = get_object_or_404(
+        visible_sessions(request.user).prefetch_related("services"), uuid=session_uuid
+    )
+    return as_output(session)
+
+
+@api.get("/services", response=list[ServiceOut], summary="The service catalogue")
+def list_services(request):
+    services = ServiceType.objects.filter(active=True).select_related("province")
+    return [
+        {
+            "code": s.code,
+            "name": s.name,
+            "name_en": s.name_en,
+            "province": s.province.code if s.province_id else None,
+        }
+        for s in services
+    ]
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request, exc):
+    return api.create_response(
+        request,
+        {"detail": _("Sign in, or send an API key: Authorization: Bearer <key>.")},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)

@@ -1,0 +1,78 @@
+"""Follow-up SMS to citizens who asked for one, through the outbox, with the opt-out link.
+
+Each session has at most one follow-up, queued under the session's own key, so a log
+stored twice or a task run twice queues it once. It goes out at 09:00 on the day the
+volunteer chose (quiet hours are the outbox's business), and is dropped when the
+citizen's number is erased.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from notifications.outbox import cancel_pending, queue_message
+from notifications.segments import without_diacritics
+from sessions.models import HelpSession
+
+SEND_AT = time(9, 0)
+KIND = "citizen_follow_up"
+# A follow-up that could not go out within three days of its day is no use any more.
+WORTH_SENDING_FOR = timedelta(days=3)
+
+
+def follow_up_text(session: HelpSession) -> str:
+    values = {"commune": session.commune.name}
+    with translation.override("vi"):
+        if session.follow_up == HelpSession.FollowUp.APPLICATION_RESULT:
+            return (
+                _(
+                    "Your application should now have a result: look it up on the National "
+                    "Public Service Portal (dichvucong.gov.vn) or ask at %(commune)s's service "
+                    "centre."
+                )
+                % values
+            )
+        if session.follow_up == HelpSession.FollowUp.EID_LEVEL_2:
+            return (
+                _(
+                    "Reminder: finish your level-2 e-ID (VNeID) activation at %(commune)s's "
+                    "public service centre; bring your citizen ID card."
+                )
+                % values
+            )
+        return (
+            _(
+                "Reminder: the fee for your application can now be paid online on the National "
+                "Public Service Portal. Volunteers at %(commune)s can help."
+            )
+            % values
+        )
+
+
+def schedule_follow_up(session: HelpSession):
+    """Queue the session's follow-up (once); returns the outbox message."""
+    campaign = session.campaign
+    text, brand = follow_up_text(session), campaign.sms_brand
+    if campaign.sms_without_diacritics:
+        text, brand = without_diacritics(text), without_diacritics(brand)
+    send_at = max(
+        timezone.now(), timezone.make_aware(datetime.combine(session.follow_up_on, SEND_AT))
+    )
+    return queue_message(
+        session.citizen_phone,
+        text,
+        kind=KIND,
+        key=session.follow_up_key,
+        brand=brand,
+        subject=session,
+        send_at=send_at,
+        expires_at=send_at + WORTH_SENDING_FOR,
+        opt_out_link=True,
+    )
+
+
+def withdraw_follow_ups(sessions) -> int:
+    """Cancel the follow-ups of `sessions` that have not gone out yet."""
+    keys = [session.follow_up_key for session in sessions]
+    return cancel_pending(keys, "the citizen's number was erased")
