@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The app's time for each API request, for clients and load tests.
+    "config.timing.ServerTimingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,7 +272,7 @@ TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
 
 # Demo data: each app adds its own step (see `manage.py seed_demo`).
-DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed"]
+DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed", "sessions.demo.seed"]
 
 # Security. Behind a reverse proxy that terminates TLS (deploy/nginx.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

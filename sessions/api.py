@@ -192,7 +192,7 @@ def sync(request):
     volunteer = volunteer_of(request)
     try:
         payload = json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past what json reads
         raise HttpError(400, _("The body is not JSON.")) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("sessions"), list):
         raise HttpError(400, _('Send an object with a list of logs: {"sessions": [...]}.'))
@@ -245,6 +245,11 @@ class SessionFilters(Schema):
     offset: int = Field(0, ge=0)
 
 
+def vietnam_time(moment: datetime) -> datetime:
+    """A time given without an offset is Vietnam's, as in the logs themselves."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def visible_sessions(user):
     return HelpSession.objects.visible_to(user).select_related("volunteer", "commune")
 
@@ -259,9 +264,9 @@ def list_sessions(request, filters: Query[SessionFilters]):
     if filters.commune:
         sessions = sessions.filter(commune__code=filters.commune)
     if filters.since:
-        sessions = sessions.filter(helped_at__gte=filters.since)
+        sessions = sessions.filter(helped_at__gte=vietnam_time(filters.since))
     if filters.until:
-        sessions = sessions.filter(helped_at__lt=filters.until)
+        sessions = sessions.filter(helped_at__lt=vietnam_time(filters.until))
     page = sessions.prefetch_related("services")[filters.offset : filters.offset + filters.limit]
     return {"count": sessions.count(), "results": [as_output(s) for s in page]}
 

@@ -110,7 +110,18 @@ def parse_moment(value) -> datetime | None:
         return None
     if timezone.is_naive(moment):  # the phone's wall clock, in Vietnam's time
         moment = timezone.make_aware(moment)
+    try:  # near year 1 or 9999, the time has no UTC or no local equivalent
+        moment.astimezone(UTC)
+        timezone.localtime(moment)
+    except OverflowError:
+        return None
     return moment
+
+
+def is_id(value) -> bool:
+    """A value that can be a primary key: a positive whole number the database can hold
+    (true is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
 
 
 class Context:
@@ -129,7 +140,7 @@ class Context:
         for service in ServiceType.objects.filter(active=True):
             if service.province_id is None or service.province_id in provinces:
                 self.services[service.code] = service
-        shift_ids = {i.get("shift") for i in items if isinstance(i.get("shift"), int)}
+        shift_ids = {i.get("shift") for i in items if is_id(i.get("shift"))}
         self.shifts = Shift.objects.in_bulk(shift_ids) if shift_ids else {}
         self.my_shifts = set(
             ShiftSignup.objects.filter(
@@ -165,6 +176,9 @@ class Checker:
             self.fail(name, _("Must be text."))
             return ""
         value = value.strip()
+        if "\x00" in value:  # PostgreSQL cannot store it
+            self.fail(name, _("Must not contain the NUL character."))
+            return ""
         limit = TEXT_LIMITS.get(name)
         if limit and len(value) > limit:
             self.fail(name, _("At most %(limit)d characters.") % {"limit": limit})
@@ -185,8 +199,9 @@ class Checker:
         value = self.item.get(name)
         if value is None or value == "":
             return None
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            with contextlib.suppress(ValueError):  # more digits than int() reads
+                value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(name, _("Must be a whole number."))
             return None
@@ -301,7 +316,7 @@ class Checker:
         values = {"commune": assignment.commune, "campaign": assignment.campaign, "shift": None}
         shift_id = item.get("shift")
         if shift_id not in (None, ""):
-            shift = context.shifts.get(shift_id) if isinstance(shift_id, int) else None
+            shift = context.shifts.get(shift_id) if is_id(shift_id) else None
             if shift is None or shift.pk not in context.my_shifts:
                 self.fail("shift", _("You have no place on this shift."))
             elif shift.commune_id != assignment.commune.pk or (
@@ -381,11 +396,12 @@ def record_sessions(volunteer: Volunteer, items: list, *, now=None) -> list[Resu
     now = now or timezone.now()
     context = Context(volunteer, [i for i in items if isinstance(i, dict)])
     uuids = [parse_uuid(i.get("uuid")) if isinstance(i, dict) else None for i in items]
+    # Another volunteer's UUID is a conflict whatever the content: nothing of theirs shows.
     stored = {
-        str(u): d
-        for u, d in HelpSession.objects.filter(uuid__in=[u for u in uuids if u]).values_list(
-            "uuid", "content_digest"
-        )
+        str(u): d if owner == volunteer.pk else None
+        for u, owner, d in HelpSession.objects.filter(
+            uuid__in=[u for u in uuids if u]
+        ).values_list("uuid", "volunteer_id", "content_digest")
     }
     results: list[Result] = []
     fresh: list[tuple[Result, HelpSession, list]] = []
@@ -459,7 +475,9 @@ def store(fresh: list[tuple[Result, HelpSession, list]]) -> None:
             existing = HelpSession.objects.filter(uuid=session.uuid).first()
             result.status = (
                 DUPLICATE
-                if existing and existing.content_digest == session.content_digest
+                if existing
+                and existing.volunteer_id == session.volunteer_id
+                and existing.content_digest == session.content_digest
                 else CONFLICT
             )
             result.session = None
@@ -474,3 +492,43 @@ def totals(volunteer: Volunteer, campaign: Campaign | None, now=None) -> dict[st
         "today": mine.filter(helped_at__gte=start_of_day).count(),
         "campaign": mine.filter(campaign=campaign).count() if campaign else mine.count(),
     }
+
+
+CORRECTABLE = ("minutes", "services", "procedure", "priority_groups", "age_band", "gender",
+               "outcome", "note")  # fmt: skip
+
+
+def correct_session(session: HelpSession, item: dict, *, remove_contact=False, now=None):
+    """Change the details of a stored log; returns the errors by field (empty when done).
+
+    Where and when it happened stay as logged; the citizen's number can only be removed.
+    """
+    from sessions.contacts import erase_contact
+
+    now = now or timezone.now()
+    if not session.can_be_corrected(now):
+        return {"": [_("This log can no longer be corrected.")]}
+    merged = {name: item.get(name) for name in CORRECTABLE if name in item}
+    merged.update(
+        uuid=str(session.uuid),
+        commune=session.commune.code,
+        campaign=session.campaign_id,
+        shift=session.shift_id,
+        helped_at=session.helped_at.isoformat(),
+    )
+    checker = Checker(merged, Context(session.volunteer, [merged]), now)
+    try:
+        values = checker.check()
+    except Invalid:
+        return checker.errors
+    services = values.pop("services")
+    with transaction.atomic():
+        for name in ("minutes", "procedure", "age_band", "gender", "outcome", "note",
+                     *PRIORITY_GROUPS):  # fmt: skip
+            setattr(session, name, values[name])
+        session.corrected_at = now
+        session.save()
+        session.services.set(services)
+        if remove_contact and session.citizen_phone:
+            erase_contact(session, actor=session.volunteer.user)
+    return {}

@@ -9,6 +9,7 @@ from campaign import access
 from campaign.demo import DEMO_PASSWORD
 from campaign.models import Campaign, Role
 from notifications.models import Message
+from sessions.models import HelpSession
 from teams.models import (
     Assignment,
     Broadcast,
@@ -56,6 +57,11 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     me = Volunteer.objects.get(user__username="volunteer")
     assert me.signups.count() >= 2  # two taken by sign-up, maybe one from the roster
     assert Message.objects.filter(kind="shift_reminder", recipient=me.phone).exists()
+    # Help sessions for the days so far, the demo volunteer's own among them.
+    assert HelpSession.objects.filter(campaign=campaign).count() > 65 * 20
+    assert HelpSession.objects.filter(volunteer=me).count() >= 3
+    assert Message.objects.filter(kind="citizen_follow_up").count() == 12
+    assert "Demo help sessions" in output
     # An SMS broadcast to one team, queued for the worker.
     broadcast = Broadcast.objects.get()
     assert Message.objects.filter(kind="broadcast").count() == broadcast.recipient_count > 0
@@ -69,6 +75,7 @@ def test_seed_demo_twice_reuses_what_exists(provinces, settings):
         Role.objects.count(),
         Membership.objects.count(),
         Message.objects.count(),
+        HelpSession.objects.count(),
     )
     output = seed()
     assert "created: 0, updated: 0, unchanged: 9000, skipped: 0" in output
@@ -77,6 +84,7 @@ def test_seed_demo_twice_reuses_what_exists(provinces, settings):
         Role.objects.count(),
         Membership.objects.count(),
         Message.objects.count(),
+        HelpSession.objects.count(),
     ) == counts
 
 

@@ -1,0 +1,120 @@
+"""Demo help sessions: the running Lạng Sơn campaign's days so far, as volunteers logged
+them, a few follow-ups queued for citizens who asked, and the demo volunteer's own logs.
+
+Sessions are made with fixed UUIDs (uuid5 of their number), so a re-run adds nothing.
+"""
+
+import random
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from campaign.models import Campaign, ServiceType
+from teams.models import Assignment
+
+NAMESPACE = uuid.UUID("3f0b1c5e-8f3a-4b7e-9d61-0c2a7e5b9a41")
+PER_COMMUNE_PER_DAY = (20, 70)
+# How often each service comes up, roughly as campaigns report it.
+SERVICE_WEIGHTS = {
+    "eid_account": 30, "eid_level_2": 25, "portal_account": 12, "online_application": 15,
+    "online_payment": 8, "certified_copy": 4, "account_safety": 10, "queue_number_app": 5,
+    "smartphone_basics": 9, "other": 2,
+}  # fmt: skip
+FOLLOW_UPS = 12
+
+
+def seed(stdout):
+    from sessions.followups import schedule_follow_up
+    from sessions.models import HelpSession
+    from sessions.recording import digest
+
+    campaign = Campaign.objects.filter(province__code="20").order_by("-start").first()
+    if campaign is None or HelpSession.objects.filter(campaign=campaign).exists():
+        return []
+    rng = random.Random(2026)
+    services = {s.code: s for s in ServiceType.objects.filter(code__in=SERVICE_WEIGHTS)}
+    codes, weights = list(SERVICE_WEIGHTS), list(SERVICE_WEIGHTS.values())
+    workers = {}
+    for volunteer_id, commune_id in Assignment.objects.filter(campaign=campaign).values_list(
+        "volunteer_id", "commune_id"
+    ):
+        workers.setdefault(commune_id, []).append(volunteer_id)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    sessions, chosen = [], []
+    day = campaign.start
+    while day <= today:
+        for commune_id, people in sorted(workers.items()):
+            for _ in range(rng.randint(*PER_COMMUNE_PER_DAY)):
+                moment = timezone.make_aware(
+                    datetime.combine(day, time(7)) + timedelta(minutes=rng.randrange(13 * 60))
+                )
+                if moment > now:
+                    continue
+                picked = set(rng.choices(codes, weights, k=rng.choice((1, 1, 1, 2))))
+                number = len(sessions)
+                session = HelpSession(
+                    uuid=uuid.uuid5(NAMESPACE, str(number)),
+                    volunteer_id=rng.choice(people),
+                    campaign=campaign,
+                    commune_id=commune_id,
+                    helped_at=moment,
+                    minutes=rng.choice((5, 10, 10, 15, 15, 20, 30, 45)),
+                    elderly=rng.random() < 0.3,
+                    disability=rng.random() < 0.04,
+                    ethnic_minority=rng.random() < 0.45,  # Tày and Nùng communes
+                    age_band=rng.choice([*HelpSession.AgeBand.values, ""]),
+                    gender=rng.choice(["female", "male", ""]),
+                    outcome=rng.choices(HelpSession.Outcome.values, weights=(75, 12, 5, 8), k=1)[
+                        0
+                    ],
+                    created_at=moment,
+                )
+                session.content_digest = digest({"n": number})
+                sessions.append(session)
+                chosen.append(picked)
+        day += timedelta(days=1)
+    HelpSession.objects.bulk_create(sessions, batch_size=2000)
+    Through = HelpSession.services.through
+    Through.objects.bulk_create(
+        (
+            Through(helpsession_id=session.pk, servicetype_id=services[code].pk)
+            for session, picked in zip(sessions, chosen, strict=True)
+            for code in picked
+        ),
+        batch_size=5000,
+    )
+    # The demo volunteer's own logs this morning, still open to correction.
+    me = Assignment.objects.filter(campaign=campaign, volunteer__user__username="volunteer")
+    mine = me.select_related("volunteer").first()
+    if mine is not None:
+        for number, code in enumerate(("eid_account", "eid_level_2", "account_safety")):
+            session = HelpSession.objects.create(
+                uuid=uuid.uuid5(NAMESPACE, f"volunteer-{number}"),
+                volunteer=mine.volunteer,
+                campaign=campaign,
+                commune_id=mine.commune_id,
+                helped_at=now - timedelta(minutes=40 - 15 * number),
+                minutes=10,
+                elderly=number == 0,
+                content_digest=digest({"volunteer": number}),
+            )
+            session.services.set([services[code]])
+            sessions.append(session)
+    # Citizens who asked for a follow-up SMS, from today's logs.
+    followed = 0
+    for session in sessions[-FOLLOW_UPS * 20 :: 20]:
+        session.citizen_phone = f"+8498{rng.randrange(10**7):07d}"
+        session.contact_consent_at = session.helped_at
+        session.follow_up = rng.choice(HelpSession.FollowUp.values)
+        session.follow_up_on = today + timedelta(days=rng.randint(1, 5))
+        session.save()
+        schedule_follow_up(session)
+        followed += 1
+    if stdout:
+        stdout.write(
+            f"Demo help sessions: {len(sessions)} logged in {len(workers)} communes since "
+            f"{campaign.start:%d/%m}, {followed} follow-up SMS queued"
+        )
+    return []

@@ -1,0 +1,125 @@
+"""The coordinators' pages of help sessions: the filtered list and its export.
+
+Organisers, coordinators and superusers only, and only the sessions they may see
+(`HelpSession.objects.visible_to`). Every export is written to the audit trail.
+"""
+
+import csv
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import ngettext
+
+from campaign import access, audit
+from campaign.models import AuditEvent
+from sessions.listing import (
+    SessionFilterForm,
+    export_headers,
+    export_rows,
+    filter_sessions,
+    newest_first,
+    priority_group_labels,
+    service_labels,
+)
+from sessions.models import HelpSession
+from teams.exporting import CONTENT_TYPES
+from teams.views import campaign_staff_required, paginate
+from teams.workbooks import text_workbook
+
+# What a spreadsheet would read as a formula at the start of a cell.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def filtered_sessions(request):
+    """The filter form, and the visible sessions it keeps (None when it is invalid)."""
+    form = SessionFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    sessions = filter_sessions(HelpSession.objects.visible_to(request.user), form.cleaned_data)
+    return form, newest_first(sessions)
+
+
+def invalid_filters(request, form):
+    return render(
+        request,
+        "sessions/session_list.html",
+        {"filter_form": form, "page": None, "rows": [], "page_query": ""},
+        status=400,
+    )
+
+
+@campaign_staff_required
+def session_list(request):
+    form, sessions = filtered_sessions(request)
+    if sessions is None:
+        return invalid_filters(request, form)
+    page, page_query = paginate(request, sessions)
+    rows = [(session, service_labels(session), priority_group_labels(session)) for session in page]
+    return render(
+        request,
+        "sessions/session_list.html",
+        {"filter_form": form, "page": page, "rows": rows, "page_query": page_query},
+    )
+
+
+def province_of(user, filters):
+    """The province an export belongs to, when there is one."""
+    for chosen in (filters.get("commune"), filters.get("campaign")):
+        if chosen is not None:
+            return chosen.province
+    provinces = list(access.visible_provinces(user)[:2])
+    return provinces[0] if len(provinces) == 1 else None
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet shows as typed, never runs as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+class Echo:
+    """A file that hands back what is written to it, for csv.writer to stream."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(headers, rows, language):
+    with translation.override(language):
+        writer = csv.writer(Echo())
+        # With the byte-order mark Excel reads the file as UTF-8, diacritics intact.
+        yield "\ufeff" + writer.writerow(headers)
+        for row in rows:
+            yield writer.writerow([spreadsheet_safe(value) for value in row])
+
+
+@campaign_staff_required
+def session_export(request, file_format):
+    form, sessions = filtered_sessions(request)
+    if sessions is None:
+        return invalid_filters(request, form)
+    count = sessions.count()
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        ngettext(
+            "Help sessions, %(rows)d row (.%(format)s)",
+            "Help sessions, %(rows)d rows (.%(format)s)",
+            count,
+        )
+        % {"rows": count, "format": file_format},
+        actor=request.user,
+        province=province_of(request.user, form.cleaned_data),
+        details={"filters": form.applied_filters(), "rows": count, "format": file_format},
+    )
+    headers = export_headers()
+    rows = export_rows(sessions, timezone.get_current_timezone())
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(headers, rows, translation.get_language()),
+            content_type=CONTENT_TYPES["csv"],
+        )
+    else:
+        response = HttpResponse(text_workbook(headers, rows), content_type=CONTENT_TYPES["xlsx"])
+    filename = f"phien-ho-tro-{timezone.localdate():%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
