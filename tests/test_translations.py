@@ -16,11 +16,16 @@ def po_entries(path):
                 entries.append(current)
             current, field = None, None
             continue
-        current = current or {"flags": "", "msgid": "", "plural": "", "msgstr": {}}
+        current = current or {
+            "flags": "", "context": None, "msgid": "", "plural": "", "msgstr": {}
+        }  # fmt: skip
         if line.startswith("#,"):
             current["flags"] += line
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt "):
+            field = ("context", None)
+            current["context"] = ast.literal_eval(line.split(" ", 1)[1])
         elif line.startswith("msgid_plural "):
             field = ("plural", None)
             current["plural"] = ast.literal_eval(line.split(" ", 1)[1])
@@ -54,7 +59,10 @@ def test_compiled_catalogue_matches_the_po_file():
     with (LOCALE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
     for entry in po_entries(LOCALE / "django.po"):
-        if entry["plural"]:
+        if entry["context"] is not None:
+            found = catalogue.pgettext(entry["context"], entry["msgid"])
+            assert found == entry["msgstr"][0], entry["msgid"]
+        elif entry["plural"]:
             assert catalogue.ngettext(entry["msgid"], entry["plural"], 2) == entry["msgstr"][0]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
