@@ -26,7 +26,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, ConfigDict
 
-from campaign.models import ServiceType
+from campaign.models import Campaign, ServiceType
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
@@ -56,6 +56,18 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+class SessionAuthWithCsrf(SessionAuth):
+    """The web app's session cookie, with Django's CSRF check and a message to act on."""
+
+    def _get_key(self, request):
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(
+                403, _("The security token is missing or out of date: reload the page.")
+            ) from None
+
+
 class DigihelpAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         """Ninja's document, with the sync request's schemas among the components."""
@@ -72,7 +84,7 @@ api = DigihelpAPI(
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",
-    auth=[TokenAuth(), SessionAuth(csrf=True)],
+    auth=[TokenAuth(), SessionAuthWithCsrf(csrf=True)],
 )
 
 
@@ -204,7 +216,12 @@ def sync(request):
             % {"limit": recording.BATCH_LIMIT, "count": len(items)},
         )
     results = recording.record_sessions(volunteer, items)
-    campaign = next((r.session.campaign for r in results if r.session), None)
+    campaign_id = next((r.campaign_id for r in results if r.campaign_id), None)
+    campaign = (
+        Campaign.objects.get(pk=campaign_id)
+        if campaign_id
+        else recording.current_campaign(volunteer)
+    )
     return {
         "results": [r.as_dict() for r in results],
         "totals": recording.totals(volunteer, campaign),

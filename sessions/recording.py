@@ -68,6 +68,8 @@ class Result:
     status: str
     errors: dict[str, list[str]] = field(default_factory=dict)
     session: HelpSession | None = None
+    # The campaign of the log, when it is the caller's (created or a repeat of theirs).
+    campaign_id: int | None = None
 
     def as_dict(self) -> dict:
         answer = {"uuid": self.uuid, "status": self.status}
@@ -76,16 +78,24 @@ class Result:
         return answer
 
 
+# Left out of the content or said explicitly, these mean the same log.
+DIGEST_DEFAULTS = {"outcome": HelpSession.Outcome.DONE}
+WHOLE_NUMBERS = ("minutes", "campaign", "shift")
+
+
 def digest(item: dict) -> str:
     """A fingerprint of a log's content that does not depend on how it was written:
-    key order, spaces, the order of lists and the time zone of the time do not count."""
+    key order, spaces, the order of lists, the time zone of the time, numbers sent as
+    text, defaults left out and the volunteer's own id do not count."""
     canonical = {}
-    for name in sorted(FIELDS - {"uuid"}):
+    for name in sorted(FIELDS - {"uuid", "volunteer"}):
         value = item.get(name)
         if isinstance(value, str):
             value = value.strip()
         if value in ("", None, [], False):
-            continue
+            value = DIGEST_DEFAULTS.get(name)
+            if value is None:
+                continue
         if isinstance(value, list):
             value = sorted(str(v).strip() for v in value)
         elif name == "helped_at" and isinstance(value, str):
@@ -94,6 +104,8 @@ def digest(item: dict) -> str:
         elif name == "citizen_phone":
             with contextlib.suppress(InvalidPhone):
                 value = normalise_mobile(value).e164
+        elif name in WHOLE_NUMBERS and isinstance(value, str) and ascii_digits(value):
+            value = int(value)
         canonical[name] = value if isinstance(value, (int, float, list)) else str(value)
     encoded = json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(encoded).hexdigest()
@@ -116,6 +128,11 @@ def parse_moment(value) -> datetime | None:
     except OverflowError:
         return None
     return moment
+
+
+def ascii_digits(text: str) -> bool:
+    text = text.strip()
+    return bool(text) and text.isascii() and text.isdigit() and len(text) < 19
 
 
 def is_id(value) -> bool:
@@ -319,6 +336,8 @@ class Checker:
             shift = context.shifts.get(shift_id) if is_id(shift_id) else None
             if shift is None or shift.pk not in context.my_shifts:
                 self.fail("shift", _("You have no place on this shift."))
+            elif shift.cancelled_at is not None:
+                self.fail("shift", _("This shift was cancelled."))
             elif shift.commune_id != assignment.commune.pk or (
                 shift.campaign_id != assignment.campaign_id
             ):
@@ -356,7 +375,7 @@ class Checker:
                 "consent",
                 _("A citizen's phone number is kept only when they agree: record their consent."),
             )
-        if raw_phone not in (None, "") and not follow_up:
+        if raw_phone not in (None, "") and not follow_up and "follow_up" not in self.errors:
             self.fail("follow_up", _("Choose the follow-up the citizen agreed to."))
         if follow_up and raw_phone in (None, ""):
             self.fail("citizen_phone", _("A follow-up needs the citizen's phone number."))
@@ -397,12 +416,13 @@ def record_sessions(volunteer: Volunteer, items: list, *, now=None) -> list[Resu
     context = Context(volunteer, [i for i in items if isinstance(i, dict)])
     uuids = [parse_uuid(i.get("uuid")) if isinstance(i, dict) else None for i in items]
     # Another volunteer's UUID is a conflict whatever the content: nothing of theirs shows.
-    stored = {
-        str(u): d if owner == volunteer.pk else None
-        for u, owner, d in HelpSession.objects.filter(
-            uuid__in=[u for u in uuids if u]
-        ).values_list("uuid", "volunteer_id", "content_digest")
-    }
+    stored, campaigns = {}, {}
+    for u, owner, d, campaign_id in HelpSession.objects.filter(
+        uuid__in=[u for u in uuids if u]
+    ).values_list("uuid", "volunteer_id", "content_digest", "campaign_id"):
+        stored[str(u)] = d if owner == volunteer.pk else None
+        if owner == volunteer.pk:
+            campaigns[str(u)] = campaign_id
     results: list[Result] = []
     fresh: list[tuple[Result, HelpSession, list]] = []
     for item, key in zip(items, uuids, strict=True):
@@ -420,7 +440,7 @@ def record_sessions(volunteer: Volunteer, items: list, *, now=None) -> list[Resu
         fingerprint = digest(item)
         if key in stored:
             status = DUPLICATE if stored[key] == fingerprint else CONFLICT
-            results.append(Result(key, status))
+            results.append(Result(key, status, campaign_id=campaigns.get(key)))
             continue
         checker = Checker(item, context, now)
         try:
@@ -432,10 +452,11 @@ def record_sessions(volunteer: Volunteer, items: list, *, now=None) -> list[Resu
         session = HelpSession(
             uuid=key, volunteer=volunteer, content_digest=fingerprint, created_at=now, **values
         )
-        result = Result(key, CREATED, session=session)
+        result = Result(key, CREATED, session=session, campaign_id=session.campaign.pk)
         results.append(result)
         fresh.append((result, session, services))
         stored[key] = fingerprint  # the same UUID later in this batch is a repeat
+        campaigns[key] = session.campaign.pk
     if fresh:
         store(fresh)
     return results
@@ -481,6 +502,16 @@ def store(fresh: list[tuple[Result, HelpSession, list]]) -> None:
                 else CONFLICT
             )
             result.session = None
+
+
+def current_campaign(volunteer: Volunteer, now=None) -> Campaign | None:
+    """The campaign the volunteer works in today, else the latest they were assigned to."""
+    today = timezone.localdate(now or timezone.now())
+    assignments = Assignment.objects.filter(volunteer=volunteer).select_related("campaign")
+    assignments = sorted(assignments, key=lambda a: a.campaign.start, reverse=True)
+    working = [a for a in assignments if a.covers(today)]
+    chosen = (working or assignments or [None])[0]
+    return chosen.campaign if chosen else None
 
 
 def totals(volunteer: Volunteer, campaign: Campaign | None, now=None) -> dict[str, int]:

@@ -141,7 +141,11 @@
     fetch(form.dataset.syncUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfToken(),
+        "Accept-Language": document.documentElement.lang || "vi"
+      },
       body: JSON.stringify({ sessions: batch })
     }).then(function (response) {
       if (response.status === 401 || response.status === 403) {
