@@ -260,3 +260,17 @@ def test_an_old_follow_up_day_sends_at_once_and_not_before_nine(mai, commune):
     nine = datetime.combine(timezone.localdate(), datetime.min.time().replace(hour=9))
     assert message.next_attempt_at >= timezone.make_aware(nine) - timedelta(seconds=1)
     assert ServiceType.objects.filter(code="eid_level_2").exists()
+
+
+def test_the_admin_lists_sessions_but_never_shows_a_citizen_s_number(
+    client, make_user, mai, commune
+):
+    with_follow_up(mai, commune)
+    session = HelpSession.objects.get()
+    admin = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    listing = client.get(reverse("admin:help_sessions_helpsession_changelist"))
+    assert listing.status_code == 200
+    page = client.get(reverse("admin:help_sessions_helpsession_change", args=[session.pk]))
+    assert page.status_code == 200
+    assert "987654321" not in listing.content.decode() + page.content.decode()
