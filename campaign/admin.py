@@ -8,6 +8,7 @@ from campaign.models import (
     ReadinessCheck,
     ReadinessCriterion,
     Role,
+    ServiceType,
 )
 
 
@@ -62,3 +63,12 @@ class ReadinessCheckAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if not change:
             obj.add_all_communes()  # every commune of the province takes part by default
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    """The national catalogue and the services provinces add."""
+
+    list_display = ["code", "name", "name_en", "province", "position", "active"]
+    list_filter = ["province", "active"]
+    search_fields = ["code", "name", "name_en"]
