@@ -10,7 +10,7 @@ from campaign.models import Campaign
 from sessions.models import HelpSession
 from teams.models import Assignment, Volunteer
 
-pytestmark = pytest.mark.usefixtures("home_pages")
+pytestmark = pytest.mark.usefixtures("home_pages", "service_catalogue")
 PASSWORD = "correct horse battery staple"
 
 
