@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -59,7 +60,9 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
-    "wagtail.locales",
+    # Editors translate pages and snippets (replaces wagtail.locales).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -228,6 +231,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if not USING_SQLITE:
+    # Made by a cms migration: 'simple' with unaccent, so "dang ky" matches "đăng ký".
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "digihelp_unaccent"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "txt", "csv"]
 
 # Team registry: uploads with more rows than this are imported in the task queue.
@@ -273,7 +279,7 @@ TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
 
 # Demo data: each app adds its own step (see `manage.py seed_demo`).
-DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed", "sessions.demo.seed"]
+DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed", "sessions.demo.seed", "cms.demo.seed"]
 
 # Security. Behind a reverse proxy that terminates TLS (deploy/nginx.conf).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -298,5 +304,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Wagtail's background work (search index, references) logs every task at INFO.
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("campaign/", include("campaign.urls")),
     path("teams/", include("teams.urls")),
+    path("search/", include("cms.urls")),
     path("", include("sessions.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -1,8 +1,10 @@
 """Fixtures shared by every test: geography, the four roles and an outsider."""
 
+import importlib
 import logging
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -115,3 +117,11 @@ def editor(make_user, provinces):
 @pytest.fixture
 def outsider(make_user, provinces):
     return make_user("outsider")
+
+
+@pytest.fixture
+def service_catalogue(db):
+    """The national service catalogue a migration makes, again: tests that run with
+    transactional_db empty the database after them, migration data included."""
+    migration = importlib.import_module("campaign.migrations.0004_service_catalogue_and_audit")
+    migration.add_catalogue(apps, schema_editor=None)

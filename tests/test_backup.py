@@ -81,7 +81,7 @@ def counts(database_url):
 
 
 def test_a_dump_restores_into_a_fresh_database_with_every_row(
-    postgres, transactional_db, provinces, make_user, tmp_path
+    postgres, transactional_db, service_catalogue, provinces, make_user, tmp_path
 ):
     lang_son = Province.objects.get(code="20")
     campaign = Campaign.objects.create(

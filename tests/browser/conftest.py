@@ -71,10 +71,3 @@ def home_pages(transactional_db):
         migration = importlib.import_module("cms.migrations.0002_create_home_pages")
         migration.create_home_pages(apps, schema_editor=None)
     cache.clear()  # Wagtail caches the site's root paths
-
-
-@pytest.fixture
-def service_catalogue(transactional_db):
-    """The national service catalogue that a migration makes, again (see home_pages)."""
-    migration = importlib.import_module("campaign.migrations.0004_service_catalogue_and_audit")
-    migration.add_catalogue(apps, schema_editor=None)
