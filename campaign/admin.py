@@ -4,6 +4,7 @@ from campaign.models import (
     Campaign,
     CampaignCommune,
     Commune,
+    CommuneReport,
     Province,
     ReadinessCheck,
     ReadinessCriterion,
@@ -72,3 +73,17 @@ class ServiceTypeAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "province", "position", "active"]
     list_filter = ["province", "active"]
     search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(CommuneReport)
+class CommuneReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "campaign_commune",
+        "period_start",
+        "period_end",
+        "applications_received",
+        "applications_online",
+        "source",
+    ]
+    list_filter = ["campaign_commune__campaign", "source"]
+    raw_id_fields = ["campaign_commune", "entered_by"]

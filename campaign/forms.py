@@ -8,7 +8,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, CampaignCommune, ReadinessCheck, ReadinessCriterion
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    CommuneReport,
+    ReadinessCheck,
+    ReadinessCriterion,
+)
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -88,8 +94,9 @@ class CampaignCommuneForm(forms.ModelForm):
         ]
 
 
+# Edits the campaign's own communes only: a form posted beyond them adds nothing.
 CampaignCommuneFormSet = forms.modelformset_factory(
-    CampaignCommune, form=CampaignCommuneForm, extra=0, can_delete=False
+    CampaignCommune, form=CampaignCommuneForm, extra=0, can_delete=False, edit_only=True
 )
 
 
@@ -186,3 +193,56 @@ class ReadinessForm(forms.Form):
                 criterion=criterion,
                 defaults={"met_on": met_on, "note": note, "checked_by": user},
             )
+
+
+class CommuneReportForm(forms.ModelForm):
+    """One commune's official figures for one period, as its coordinator enters them."""
+
+    class Meta:
+        model = CommuneReport
+        fields = [
+            "period_start",
+            "period_end",
+            "applications_received",
+            "applications_online",
+            "records_digitised",
+            "payments_online",
+            "note",
+        ]
+        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
+
+    def __init__(self, *args, campaign_commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.campaign_commune = campaign_commune
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        received = cleaned.get("applications_received")
+        online = cleaned.get("applications_online")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", _("The period cannot end before it starts."))
+            elif end > timezone.localdate():
+                self.add_error("period_end", _("This day is in the future."))
+            else:
+                self.instance.period_start, self.instance.period_end = start, end
+                clash = self.instance.overlapping().order_by("period_start").first()
+                if clash is not None:
+                    self.add_error(
+                        "period_start",
+                        _(
+                            "There is already a report from %(start)s to %(end)s: periods "
+                            "must not overlap."
+                        )
+                        % {
+                            "start": clash.period_start.strftime("%d/%m/%Y"),
+                            "end": clash.period_end.strftime("%d/%m/%Y"),
+                        },
+                    )
+        if received is not None and online is not None and online > received:
+            self.add_error(
+                "applications_online",
+                _("More applications filed online than received in all."),
+            )
+        return cleaned

@@ -326,6 +326,102 @@ class ReadinessCheck(models.Model):
         return f"{self.campaign_commune.commune}: {self.criterion} ({self.met_on})"
 
 
+class CommuneReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports of the communes `user` may see (`campaign.access` decides)."""
+        return self.filter(campaign_commune__commune__in=Commune.objects.visible_to(user))
+
+
+class CommuneReport(models.Model):
+    """The official figures a commune reports for one period of a campaign: applications
+    received and how many of them were filed online, records digitised, fees paid online.
+
+    Each report counts what happened in its own period (from and to, both included), so
+    reports of one commune never overlap; the online-application rate of a period is
+    online / received. Entered by coordinators or imported from a spreadsheet
+    (`import_commune_reports`); a report for the same commune and last day is replaced.
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Entered on the site")
+        IMPORT = "import", _("Imported from a spreadsheet")
+
+    campaign_commune = models.ForeignKey(
+        CampaignCommune,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("campaign commune"),
+    )
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    applications_received = models.PositiveIntegerField(_("applications received"))
+    applications_online = models.PositiveIntegerField(
+        _("of which filed online"),
+        help_text=_("Applications received through the public service portal"),
+    )
+    records_digitised = models.PositiveIntegerField(
+        _("records digitised"), null=True, blank=True, help_text=_("Empty: not reported")
+    )
+    payments_online = models.PositiveIntegerField(
+        _("payments made online"), null=True, blank=True, help_text=_("Empty: not reported")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommuneReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign_commune", "period_end"]
+        verbose_name = _("commune report")
+        verbose_name_plural = _("commune reports")
+        constraints = [
+            # One report per commune and last day; the dashboard reads a campaign's
+            # reports by commune and day through this index.
+            models.UniqueConstraint(
+                fields=["campaign_commune", "period_end"], name="commune_report_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="commune_report_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(applications_online__lte=models.F("applications_received")),
+                name="commune_report_online_within_received",
+            ),
+        ]
+
+    def __str__(self):
+        period = f"{self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+        return f"{self.campaign_commune.commune}: {period}"
+
+    @property
+    def online_rate(self):
+        """Applications filed online, in per cent of those received; None without any."""
+        if not self.applications_received:
+            return None
+        return self.applications_online * 100 / self.applications_received
+
+    def overlapping(self):
+        """The other reports of the same commune whose period shares a day with this one."""
+        return CommuneReport.objects.filter(
+            campaign_commune_id=self.campaign_commune_id,
+            period_start__lte=self.period_end,
+            period_end__gte=self.period_start,
+        ).exclude(pk=self.pk)
+
+
 class ServiceTypeQuerySet(models.QuerySet):
     def offered_in(self, province_id):
         """The national catalogue and the services a province added, in menu order."""

@@ -15,3 +15,18 @@ urlpatterns = [
         name="commune_readiness",
     ),
 ]
+
+# Communes' official figures: entered one at a time (imported at /teams/reports/import/).
+urlpatterns += [
+    path("campaigns/<int:pk>/reports/", views.report_list, name="report_list"),
+    path(
+        "campaigns/<int:pk>/reports/<int:commune_id>/",
+        views.commune_reports,
+        name="commune_reports",
+    ),
+    path(
+        "campaigns/<int:pk>/reports/<int:commune_id>/<int:report_id>/",
+        views.commune_reports,
+        name="commune_report_edit",
+    ),
+]

@@ -1,15 +1,24 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import access
-from campaign.forms import CampaignCommuneFormSet, CampaignForm, CriteriaForm, ReadinessForm
-from campaign.models import Campaign, CampaignCommune, Province, Role
+from campaign.forms import (
+    CampaignCommuneFormSet,
+    CampaignForm,
+    CommuneReportForm,
+    CriteriaForm,
+    ReadinessForm,
+)
+from campaign.models import Campaign, CampaignCommune, CommuneReport, Province, Role
 
 
 def organised_provinces(user):
@@ -143,4 +152,80 @@ def commune_readiness(request, pk, commune_id):
         request,
         "campaign/commune_readiness.html",
         {"campaign": campaign, "commune": campaign_commune.commune, "form": form},
+    )
+
+
+# Communes' official figures -------------------------------------------------------
+
+
+def visible_campaign(user, pk):
+    """The campaign and the rows of its communes `user` may see; 404 when there is none."""
+    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
+    rows = campaign.campaign_communes.filter(commune__in=access.visible_communes(user))
+    if not rows.exists():
+        raise Http404(_("No commune of this campaign is yours to see."))
+    return campaign, rows
+
+
+@login_required
+def report_list(request, pk):
+    """Each commune's latest report, and how many it has made."""
+    campaign, rows = visible_campaign(request.user, pk)
+    latest = (
+        CommuneReport.objects.filter(campaign_commune=OuterRef("pk"))
+        .order_by("-period_end")
+        .values("pk")[:1]
+    )
+    rows = list(
+        rows.select_related("commune")
+        .annotate(report_count=Count("reports"), latest_id=Subquery(latest))
+        .order_by("commune__name")
+    )
+    latest_reports = CommuneReport.objects.in_bulk(
+        [row.latest_id for row in rows if row.latest_id]
+    )
+    for row in rows:
+        row.latest = latest_reports.get(row.latest_id)
+    return render(request, "campaign/report_list.html", {"campaign": campaign, "rows": rows})
+
+
+@login_required
+def commune_reports(request, pk, commune_id, report_id=None):
+    """A commune's reports; a new one entered, or one corrected or removed."""
+    campaign, rows = visible_campaign(request.user, pk)
+    campaign_commune = get_object_or_404(rows.select_related("commune"), commune_id=commune_id)
+    report = get_object_or_404(campaign_commune.reports, pk=report_id) if report_id else None
+    if request.method == "POST" and report is not None and "delete" in request.POST:
+        report.delete()
+        messages.success(request, _("The report was removed."))
+        return redirect("campaign:commune_reports", campaign.pk, commune_id)
+    initial = {}
+    if report is None:
+        previous = campaign_commune.reports.order_by("-period_end").first()
+        start = previous.period_end + timedelta(days=1) if previous else campaign.start
+        initial = {"period_start": start, "period_end": max(start, timezone.localdate())}
+    form = CommuneReportForm(
+        request.POST or None,
+        instance=report,
+        initial=initial,
+        campaign_commune=campaign_commune,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.entered_by = request.user
+        saved.source = CommuneReport.Source.FORM
+        saved.save()
+        messages.success(request, _("The report was saved."))
+        return redirect("campaign:commune_reports", campaign.pk, commune_id)
+    return render(
+        request,
+        "campaign/commune_reports.html",
+        {
+            "campaign": campaign,
+            "commune": campaign_commune.commune,
+            "campaign_commune": campaign_commune,
+            "reports": campaign_commune.reports.order_by("-period_end"),
+            "report": report,
+            "form": form,
+        },
     )

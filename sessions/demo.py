@@ -25,11 +25,14 @@ FOLLOW_UPS = 12
 
 
 def seed(stdout):
+    from sessions import rollups
     from sessions.followups import schedule_follow_up
     from sessions.models import HelpSession
     from sessions.recording import digest
 
     campaign = Campaign.objects.filter(province__code="20").order_by("-start").first()
+    if campaign is not None:
+        seed_reports(campaign, stdout)
     if campaign is None or HelpSession.objects.filter(campaign=campaign).exists():
         return []
     rng = random.Random(2026)
@@ -112,9 +115,65 @@ def seed(stdout):
         session.save()
         schedule_follow_up(session)
         followed += 1
+    rollups.rebuild([campaign.pk])  # the sessions above were written in bulk
     if stdout:
         stdout.write(
             f"Demo help sessions: {len(sessions)} logged in {len(workers)} communes since "
             f"{campaign.start:%d/%m}, {followed} follow-up SMS queued"
         )
     return []
+
+
+def seed_reports(campaign, stdout):
+    """The communes' official figures: a week before the campaign, then one report per
+    day so far, the share filed online climbing from about 1 % towards each commune's
+    own level (between 15 % and 90 %). Targets for the rate, digitised records and
+    online payments, where the communes have none yet."""
+    from campaign.models import CampaignCommune, CommuneReport
+
+    if CommuneReport.objects.filter(campaign_commune__campaign=campaign).exists():
+        return
+    rng = random.Random(1646)
+    today = timezone.localdate()
+    reports = []
+    for cc in CampaignCommune.objects.filter(campaign=campaign).order_by("pk"):
+        if cc.online_application_rate_target is None:
+            cc.online_application_rate_target = rng.choice((25, 30, 30, 40))
+        if not cc.other_targets:
+            cc.other_targets = {"Hồ sơ số hóa": 600, "Thanh toán trực tuyến": 250}
+        cc.save(update_fields=["online_application_rate_target", "other_targets"])
+        start_rate, final_rate = rng.uniform(0.3, 2.0), rng.uniform(15, 90)
+        received = rng.randint(300, 900)
+        reports.append(
+            CommuneReport(
+                campaign_commune=cc,
+                period_start=campaign.start - timedelta(days=7),
+                period_end=campaign.start - timedelta(days=1),
+                applications_received=received,
+                applications_online=round(received * start_rate / 100),
+                records_digitised=rng.randint(0, 20),
+                payments_online=rng.randint(0, 5),
+                source=CommuneReport.Source.IMPORT,
+            )
+        )
+        day = campaign.start
+        while day < today:
+            reached = min(1, (day - campaign.start).days / 20)
+            rate = start_rate + (final_rate - start_rate) * reached * rng.uniform(0.8, 1.1)
+            received = rng.randint(40, 140)
+            reports.append(
+                CommuneReport(
+                    campaign_commune=cc,
+                    period_start=day,
+                    period_end=day,
+                    applications_received=received,
+                    applications_online=min(received, round(received * rate / 100)),
+                    records_digitised=rng.randint(5, 30),
+                    payments_online=rng.randint(1, 12),
+                    source=CommuneReport.Source.IMPORT,
+                )
+            )
+            day += timedelta(days=1)
+    CommuneReport.objects.bulk_create(reports, batch_size=2000)
+    if stdout:
+        stdout.write(f"Demo commune reports: {len(reports)} for {campaign.name}")

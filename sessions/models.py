@@ -190,3 +190,145 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.name}"
+
+
+# Daily rollups ------------------------------------------------------------------------
+#
+# What the dashboard reads instead of the help sessions themselves: per campaign, commune
+# and local day, the counts it shows. They are kept in step by sessions.rollups in the
+# same transaction as every session stored or corrected, so they are always exact, and
+# `manage.py rebuild_rollups` makes them again from the sessions.
+
+
+class DailyRollup(models.Model):
+    """A commune's help sessions of one campaign on one local day, counted."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    day = models.DateField(_("day"))
+    sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
+    minutes = models.PositiveBigIntegerField(_("minutes spent"), default=0)
+    timed_sessions = models.PositiveIntegerField(_("sessions with minutes logged"), default=0)
+    elderly = models.PositiveIntegerField(_("elderly"), default=0)
+    disability = models.PositiveIntegerField(_("person with a disability"), default=0)
+    ethnic_minority = models.PositiveIntegerField(_("ethnic minority"), default=0)
+    priority = models.PositiveIntegerField(_("in any priority group"), default=0)
+    eid_activations = models.PositiveIntegerField(_("e-ID activations"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "day", "commune"]
+        verbose_name = _("daily rollup")
+        verbose_name_plural = _("daily rollups")
+        constraints = [
+            # The upsert's conflict target; the dashboard reads a campaign's communes by
+            # day through it.
+            models.UniqueConstraint(
+                fields=["campaign", "commune", "day"], name="daily_rollup_once"
+            ),
+        ]
+        indexes = [
+            # The national view: every campaign's rows of a range of days.
+            models.Index(fields=["day"], name="daily_rollup_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.day}: {self.sessions}"
+
+
+class DailyServiceRollup(models.Model):
+    """How many of a commune's sessions on one day included one service."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    day = models.DateField(_("day"))
+    service = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
+    )
+    sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "day", "commune", "service"]
+        verbose_name = _("daily rollup by service")
+        verbose_name_plural = _("daily rollups by service")
+        constraints = [
+            # The upsert's conflict target, and the dashboard's read by campaign.
+            models.UniqueConstraint(
+                fields=["campaign", "commune", "day", "service"],
+                name="daily_service_rollup_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.day} {self.service_id}: {self.sessions}"
+
+
+class DailyVolunteerRollup(models.Model):
+    """How many sessions a volunteer logged in a commune on one day: the dashboard counts
+    active volunteers from these rows, not from the sessions."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    day = models.DateField(_("day"))
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="+", verbose_name=_("volunteer")
+    )
+    sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "day", "commune", "volunteer"]
+        verbose_name = _("daily rollup by volunteer")
+        verbose_name_plural = _("daily rollups by volunteer")
+        constraints = [
+            # The upsert's conflict target, and the dashboard's read by campaign.
+            models.UniqueConstraint(
+                fields=["campaign", "commune", "day", "volunteer"],
+                name="daily_volunteer_rollup_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.day} {self.volunteer_id}: {self.sessions}"
+
+
+class CampaignVolunteerRollup(models.Model):
+    """How many sessions a volunteer logged in a commune over the whole campaign: the
+    active volunteers of a campaign's every day are counted from these rows (one per
+    volunteer and commune), a chosen range of days from DailyVolunteerRollup."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="+", verbose_name=_("volunteer")
+    )
+    sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
+
+    class Meta:
+        ordering = ["campaign", "commune", "volunteer"]
+        verbose_name = _("campaign rollup by volunteer")
+        verbose_name_plural = _("campaign rollups by volunteer")
+        constraints = [
+            # The upsert's conflict target, and the dashboard's read by campaign.
+            models.UniqueConstraint(
+                fields=["campaign", "commune", "volunteer"],
+                name="campaign_volunteer_rollup_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} {self.volunteer_id}: {self.sessions}"

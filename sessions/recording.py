@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, ServiceType
 from notifications.phones import InvalidPhone, normalise_mobile
+from sessions import rollups
 from sessions.models import PRIORITY_GROUPS, HelpSession
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 
@@ -478,6 +479,7 @@ def store(fresh: list[tuple[Result, HelpSession, list]]) -> None:
                 for _, session, services in fresh
                 for service in services
             )
+            rollups.add_sessions((session, services) for _, session, services in fresh)
             for _, session, _ in fresh:
                 if session.follow_up:
                     schedule_follow_up(session)
@@ -490,6 +492,7 @@ def store(fresh: list[tuple[Result, HelpSession, list]]) -> None:
             with transaction.atomic():
                 session.save(force_insert=True)
                 session.services.set(services)
+                rollups.add_sessions([(session, services)])
                 if session.follow_up:
                     schedule_follow_up(session)
         except IntegrityError:
@@ -554,12 +557,14 @@ def correct_session(session: HelpSession, item: dict, *, remove_contact=False, n
         return checker.errors
     services = values.pop("services")
     with transaction.atomic():
+        counted = rollups.contribution(session, list(session.services.all()))
         for name in ("minutes", "procedure", "age_band", "gender", "outcome", "note",
                      *PRIORITY_GROUPS):  # fmt: skip
             setattr(session, name, values[name])
         session.corrected_at = now
         session.save()
         session.services.set(services)
+        rollups.apply_change(counted, rollups.contribution(session, services))
         if remove_contact and session.citizen_phone:
             erase_contact(session, actor=session.volunteer.user)
     return {}

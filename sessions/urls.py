@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sessions import list_views, views
+from sessions import dashboard_views, list_views, views
 
 app_name = "help_sessions"
 
@@ -19,5 +19,19 @@ urlpatterns += [
         r"^help-sessions/export\.(?P<file_format>xlsx|csv)$",
         list_views.session_export,
         name="session_export",
+    ),
+]
+
+# The organisers' dashboard: a campaign's communes against their targets, its exports,
+# the printable weekly report and the national view.
+urlpatterns += [
+    path("dashboard/", dashboard_views.dashboard_latest, name="dashboard_latest"),
+    path("dashboard/national/", dashboard_views.national_view, name="dashboard_national"),
+    path("dashboard/<int:campaign_id>/", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard/<int:campaign_id>/week/", dashboard_views.weekly_report, name="weekly_report"),
+    re_path(
+        r"^dashboard/(?P<campaign_id>[0-9]+)/(?P<table>communes|daily)\.(?P<file_format>xlsx|csv)$",
+        dashboard_views.dashboard_export,
+        name="dashboard_export",
     ),
 ]

@@ -667,3 +667,15 @@ class AssignmentImportForm(forms.Form):
         except importing.UnreadableFile as error:
             raise forms.ValidationError(str(error), code="unreadable") from None
         return upload
+
+
+class CommuneReportImportForm(AssignmentImportForm):
+    """A spreadsheet of communes' official figures for one of the user's campaigns."""
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, campaigns=campaigns, **kwargs)
+        self.fields["file"].help_text = gettext_lazy(
+            ".xlsx or .csv (UTF-8), one row per commune and period: Mã xã, Xã/Phường, "
+            "Từ ngày, Đến ngày, Hồ sơ tiếp nhận, Hồ sơ trực tuyến, Hồ sơ số hóa, "
+            "Thanh toán trực tuyến, Ghi chú"
+        )

@@ -4,6 +4,7 @@ from teams import (
     account_views,
     calendars,
     coverage,
+    report_views,
     rostering,
     staffing,
     views,
@@ -88,4 +89,9 @@ urlpatterns += [
 # Staffing from a spreadsheet: many assignments at once, checked before they are written.
 urlpatterns += [
     path("assignments/import/", staffing.assignment_import, name="assignment_import"),
+]
+
+# Communes' official figures from a spreadsheet (entered one by one under campaign/).
+urlpatterns += [
+    path("reports/import/", report_views.report_import, name="report_import"),
 ]

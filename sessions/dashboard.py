@@ -1,0 +1,906 @@
+"""The campaign dashboard's figures: help sessions measured against commune targets.
+
+    board = build(campaign, user, Filters(commune=None, first=None, last=None))
+    board.totals.sessions, board.today.sessions, board.communes[0].citizens.percent
+
+Everything is scoped before it is counted: the communes are those of the campaign that
+`user` may see (`campaign.access`), so a coordinator's dashboard is made of their
+communes only. Help sessions are read from the daily rollups (sessions.rollups), a few
+thousand rows for a province's campaign, never from the sessions themselves; the same
+figures can be computed from the sessions (RawSource) to check the rollups or to time
+what they save.
+
+Targets and progress
+    progress = achieved / target, for the whole campaign, with what was achieved in
+    the days chosen. A commune without a target (or with a target of 0) shows "no
+    target", never 0 % or a division by zero.
+
+Online-application rate
+    From the communes' official reports (campaign.CommuneReport): a report counts when
+    its period ends within the days chosen; a commune's rate is that of its latest such
+    report (applications online / received); without one it shows "no report". The
+    rate of several communes adds up their latest reports.
+
+Ranking
+    By the share of the citizens target met (citizens helped / target), highest first.
+    Communes with the same share share a rank and the next rank skips (1, 2, 2, 4).
+    Communes without a citizens target come last and share the last rank. Ranks are
+    among all the communes the user may see, whatever commune is chosen.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import cached_property
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import (
+    CharField,
+    Count,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    Q,
+    Sum,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from campaign.access import visible_communes
+from campaign.models import Campaign, CampaignCommune, CommuneReport, ServiceType
+from config.bulk import chunks
+from notifications.models import Message
+from sessions.models import (
+    CampaignVolunteerRollup,
+    DailyRollup,
+    DailyServiceRollup,
+    DailyVolunteerRollup,
+    HelpSession,
+)
+from sessions.rollups import (
+    DAILY_COUNTERS,
+    DONE,
+    EID_SERVICE_CODES,
+    PRIORITY_GROUPS,
+    local_date,
+)
+from teams.coverage import (
+    campaigns_visible_to,
+    local_midnight,
+)
+from teams.models import Assignment, Broadcast, Shift, ShiftSignup
+from teams.text import fold
+
+WEEK = 7
+
+# Other targets whose progress the reports measure, by their name folded (teams.text).
+REPORTED_TARGETS = {
+    "records_digitised": {
+        "digitised records",
+        "digitized records",
+        "records digitised",
+        "records digitized",
+        "ho so so hoa",
+        "so hoa ho so",
+        "ho so duoc so hoa",
+    },
+    "payments_online": {
+        "online payments",
+        "payments online",
+        "payments made online",
+        "thanh toan truc tuyen",
+        "thanh toan khong dung tien mat",
+    },
+}
+
+
+# Counting -------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    """Help sessions counted: the columns of DailyRollup, summed."""
+
+    sessions: int = 0
+    minutes: int = 0
+    timed_sessions: int = 0
+    elderly: int = 0
+    disability: int = 0
+    ethnic_minority: int = 0
+    priority: int = 0
+    eid_activations: int = 0
+
+    def add(self, values) -> None:
+        """Add one row of DAILY_COUNTERS values (written out: it runs for every row)."""
+        sessions, minutes, timed, elderly, disability, minority, priority, eid = values
+        self.sessions += sessions
+        self.minutes += minutes
+        self.timed_sessions += timed
+        self.elderly += elderly
+        self.disability += disability
+        self.ethnic_minority += minority
+        self.priority += priority
+        self.eid_activations += eid
+
+    @property
+    def hours(self) -> Decimal:
+        """Time spent with citizens, in hours to one decimal."""
+        return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What was achieved against a target; no target (None or 0) is "no target"."""
+
+    achieved: int | float | None
+    target: int | float | Decimal | None
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None and self.target > 0
+
+    @cached_property
+    def share(self) -> Fraction | None:
+        """achieved / target exactly, for ranking without rounding ties apart."""
+        if not self.has_target or self.achieved is None:
+            return None
+        return Fraction(self.achieved) / Fraction(self.target)
+
+    @cached_property
+    def percent(self) -> float | None:
+        share = self.share
+        return None if share is None else float(share * 100)
+
+    @property
+    def is_met(self) -> bool:
+        share = self.share
+        return share is not None and share >= 1
+
+
+@dataclass
+class Rate:
+    """An online-application rate from official reports: online / received."""
+
+    online: int = 0
+    received: int = 0
+    reports: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        if not self.received:
+            return None
+        return self.online * 100 / self.received
+
+    @property
+    def has_report(self) -> bool:
+        return self.reports > 0
+
+
+@dataclass
+class OtherTarget:
+    name: str
+    progress: Progress  # achieved is None when nothing was reported yet
+    measured: bool  # False: no figure here measures this target
+
+
+@dataclass
+class CommuneRow:
+    """One commune's figures. Its progress is worked out once, when first asked for, after
+    the counting is done."""
+
+    commune: object
+    campaign_commune: CampaignCommune
+    counts: Counts = field(default_factory=Counts)
+    today: Counts = field(default_factory=Counts)
+    last_7_days: Counts = field(default_factory=Counts)
+    rate: Rate = field(default_factory=Rate)
+    latest_report: CommuneReport | None = None
+    rate_series: list[tuple[date, float]] = field(default_factory=list)
+    records_digitised: int | None = None
+    payments_online: int | None = None
+    readiness_met: int = 0
+    rank: int | None = None
+    sparkline: object = None  # the rate over time, drawn (sessions.charts.sparkline)
+
+    @cached_property
+    def citizens(self) -> Progress:
+        return Progress(self.counts.sessions, self.campaign_commune.citizens_target)
+
+    @cached_property
+    def eid(self) -> Progress:
+        return Progress(self.counts.eid_activations, self.campaign_commune.eid_activations_target)
+
+    @cached_property
+    def online(self) -> Progress:
+        return Progress(self.rate.percent, self.campaign_commune.online_application_rate_target)
+
+    @cached_property
+    def other_targets(self) -> list[OtherTarget]:
+        targets = []
+        for name, number in (self.campaign_commune.other_targets or {}).items():
+            figure = next(
+                (figure for figure, names in REPORTED_TARGETS.items() if fold(name) in names),
+                None,
+            )
+            achieved = getattr(self, figure) if figure else None
+            targets.append(OtherTarget(name, Progress(achieved, number), figure is not None))
+        return targets
+
+
+def rank(rows: list[CommuneRow]) -> list[CommuneRow]:
+    """`rows` in rank order, each with `rank` set (see the module's docstring)."""
+    ranked = [row for row in rows if row.citizens.share is not None]
+    unranked = [row for row in rows if row.citizens.share is None]
+    ranked.sort(key=lambda row: (-row.citizens.share, fold(row.commune.name), row.commune.pk))
+    previous, position = None, 0
+    for number, row in enumerate(ranked, start=1):
+        if row.citizens.share != previous:
+            position, previous = number, row.citizens.share
+        row.rank = position
+    unranked.sort(key=lambda row: (fold(row.commune.name), row.commune.pk))
+    for row in unranked:
+        row.rank = len(ranked) + 1
+    return ranked + unranked
+
+
+# Where the sessions are counted from --------------------------------------------------
+
+
+class RollupSource:
+    """The daily rollups: what the dashboard reads."""
+
+    def daily(self, campaign, commune_ids, first, last):
+        """{(commune id, day): the DAILY_COUNTERS values}."""
+        rows = DailyRollup.objects.filter(
+            campaign=campaign, commune_id__in=commune_ids, day__range=(first, last)
+        ).values_list("commune_id", "day", *DAILY_COUNTERS)
+        return {(row[0], row[1]): row[2:] for row in rows}
+
+    def services(self, campaign, commune_ids, first, last):
+        """{(service id, day): sessions that included the service}."""
+        rows = (
+            DailyServiceRollup.objects.filter(
+                campaign=campaign, commune_id__in=commune_ids, day__range=(first, last)
+            )
+            .values("service_id", "day")
+            .annotate(count=Sum("sessions"))
+            .order_by()
+            .values_list("service_id", "day", "count")
+        )
+        return {(service, day): count for service, day, count in rows if count}
+
+    def volunteers(self, campaign, commune_ids, spans: dict[str, tuple[date, date]]):
+        """{name: volunteers who logged a session in the span}, for each named span: a
+        SELECT DISTINCT each, which the database hashes (COUNT(DISTINCT) would sort)."""
+        rows = DailyVolunteerRollup.objects.filter(
+            campaign=campaign, commune_id__in=commune_ids, sessions__gt=0
+        )
+        logged = DailyRollup.objects.filter(campaign=campaign, sessions__gt=0).aggregate(
+            first=Min("day"), last=Max("day")
+        )
+        counted = {}
+        for name, (first, last) in spans.items():
+            if logged["first"] is None:
+                counted[name] = 0
+            elif first <= logged["first"] and logged["last"] <= last:
+                # Every day the campaign logged: one row per volunteer and commune.
+                counted[name] = (
+                    CampaignVolunteerRollup.objects.filter(
+                        campaign=campaign, commune_id__in=commune_ids, sessions__gt=0
+                    )
+                    .values("volunteer_id")
+                    .distinct()
+                    .count()
+                )
+            else:
+                counted[name] = (
+                    rows.filter(day__range=(first, last)).values("volunteer_id").distinct().count()
+                )
+        return counted
+
+
+class RawSource:
+    """The help sessions themselves, aggregated on each request: the naive way, kept to
+    check the rollups against and to measure what they save."""
+
+    @staticmethod
+    def sessions(campaign, commune_ids, first, last):
+        return HelpSession.objects.filter(
+            campaign=campaign,
+            commune_id__in=commune_ids,
+            helped_at__gte=local_midnight(first),
+            helped_at__lt=local_midnight(last + timedelta(days=1)),
+        ).order_by()
+
+    @staticmethod
+    def local_day(field_name, first, last):
+        return local_date(
+            field_name, local_midnight(first), local_midnight(last + timedelta(days=1))
+        )
+
+    def daily(self, campaign, commune_ids, first, last):
+        sessions = self.sessions(campaign, commune_ids, first, last)
+        day = self.local_day("helped_at", first, last)
+        eid = {
+            (row["commune_id"], row["day"]): row["count"]
+            for row in sessions.filter(outcome=DONE, services__code__in=EID_SERVICE_CODES)
+            .annotate(day=day)
+            .values("commune_id", "day")
+            .annotate(count=Count("pk", distinct=True))
+        }
+        rows = (
+            sessions.annotate(day=day)
+            .values("commune_id", "day")
+            .annotate(
+                n=Count("pk"),
+                minutes_sum=Coalesce(Sum("minutes"), 0),
+                timed=Count("minutes"),
+                **{f"{name}_n": Count("pk", filter=Q(**{name: True})) for name in PRIORITY_GROUPS},
+                any_group=Count(
+                    "pk", filter=Q(elderly=True) | Q(disability=True) | Q(ethnic_minority=True)
+                ),
+            )
+        )
+        return {
+            (row["commune_id"], row["day"]): (
+                row["n"],
+                row["minutes_sum"],
+                row["timed"],
+                *(row[f"{name}_n"] for name in PRIORITY_GROUPS),
+                row["any_group"],
+                eid.get((row["commune_id"], row["day"]), 0),
+            )
+            for row in rows
+        }
+
+    def services(self, campaign, commune_ids, first, last):
+        Through = HelpSession.services.through
+        rows = (
+            Through.objects.filter(
+                helpsession__in=self.sessions(campaign, commune_ids, first, last).values("pk")
+            )
+            .annotate(day=self.local_day("helpsession__helped_at", first, last))
+            .values("servicetype_id", "day")
+            .annotate(count=Count("pk"))
+            .order_by()
+            .values_list("servicetype_id", "day", "count")
+        )
+        return {(service, day): count for service, day, count in rows}
+
+    def volunteers(self, campaign, commune_ids, spans):
+        first = min(span[0] for span in spans.values())
+        last = max(span[1] for span in spans.values())
+        return self.sessions(campaign, commune_ids, first, last).aggregate(
+            **{
+                name: Count(
+                    "volunteer_id",
+                    distinct=True,
+                    filter=Q(
+                        helped_at__gte=local_midnight(span[0]),
+                        helped_at__lt=local_midnight(span[1] + timedelta(days=1)),
+                    ),
+                )
+                for name, span in spans.items()
+            }
+        )
+
+
+# Other parts of the campaign --------------------------------------------------------
+
+
+class SecondsBetween(Func):
+    """Seconds from the second datetime to the first, worked out by the database itself
+    (Django's own datetime subtraction calls into Python for every row on SQLite). For
+    the two databases Digihelp runs on."""
+
+    arity = 2
+    output_field = FloatField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s)) * 86400.0)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
+@dataclass
+class Coverage:
+    held: int = 0
+    needed: int = 0
+    shifts: int = 0
+    understaffed: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return self.held * 100 / self.needed if self.needed else None
+
+
+def roster_figures(campaign, commune_ids, first, last) -> tuple[Coverage, Decimal]:
+    """Over the campaign's shifts starting within the days, in one query: the places held
+    of those needed on the live shifts and how many of them are short, and the hours
+    volunteers were checked in, as teams.attendance counts them (check-out, or the shift's
+    end, minus check-in)."""
+    holds = Q(signups__status__in=ShiftSignup.HOLDS_A_PLACE)
+    per_shift = (
+        Shift.objects.filter(
+            campaign=campaign,
+            commune_id__in=commune_ids,
+            starts_at__gte=local_midnight(first),
+            starts_at__lt=local_midnight(last + timedelta(days=1)),
+        )
+        .order_by()
+        .annotate(
+            held=Count("signups", filter=holds),
+            worked=Sum(
+                SecondsBetween(
+                    Coalesce("signups__checked_out_at", "ends_at"), "signups__checked_in_at"
+                ),
+                filter=Q(signups__checked_in_at__isnull=False),
+            ),
+        )
+        .values("held", "volunteers_needed", "worked", "cancelled_at")
+    )
+    inner, params = per_shift.query.sql_with_params()
+    held, needed, worked, cancelled = (
+        connection.ops.quote_name(name)
+        for name in ("held", "volunteers_needed", "worked", "cancelled_at")
+    )
+    live = f"{cancelled} IS NULL"
+    # The inner query is Django's own, with its parameters; nothing here comes from input.
+    sql = (
+        f"SELECT COALESCE(SUM(CASE WHEN {live} THEN {held} END), 0), "  # noqa: S608
+        f"COALESCE(SUM(CASE WHEN {live} THEN {needed} END), 0), "
+        f"COUNT(CASE WHEN {live} THEN 1 END), "
+        f"COUNT(CASE WHEN {live} AND {held} < {needed} THEN 1 END), "
+        f"COALESCE(SUM({worked}), 0) FROM ({inner}) per_shift"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        *counts, seconds = cursor.fetchone()
+    hours = Decimal(max(float(seconds), 0)) / 3600
+    return (
+        Coverage(*(int(value) for value in counts)),
+        hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+    )
+
+
+SENT = (Message.Status.SENT, Message.Status.DELIVERED, Message.Status.UNDELIVERED)
+FAILED = (Message.Status.FAILED, Message.Status.UNDELIVERED)
+WAITING = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
+
+
+@dataclass
+class Sms:
+    messages: int = 0
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    waiting: int = 0
+    segments: int = 0
+
+
+def sms_totals(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms:
+    """The campaign's SMS queued within the days, by outcome: follow-ups for citizens,
+    shift invitations and reminders, assignment notices and broadcasts, about the
+    communes chosen. Broadcasts to the whole campaign count when every commune is.
+
+    "sent" is every message the provider took (delivered, not yet or undelivered),
+    "failed" those refused or not delivered, "waiting" those not handed over yet;
+    cancelled ones (the number had opted out) cost no segment.
+    """
+    status = Message.Status
+    broadcasts = Q(commune_id__in=commune_ids) | Q(team__commune_id__in=commune_ids)
+    if whole_campaign:
+        broadcasts |= Q(team__isnull=True, commune__isnull=True)
+    # Subjects few enough to be listed: a message's subject_id is among their keys.
+    listed = {
+        ShiftSignup: ShiftSignup.objects.filter(
+            shift__campaign=campaign, shift__commune_id__in=commune_ids
+        ),
+        Shift: Shift.objects.filter(campaign=campaign, commune_id__in=commune_ids),
+        Assignment: Assignment.objects.filter(campaign=campaign, commune_id__in=commune_ids),
+        Broadcast: Broadcast.objects.filter(broadcasts, campaign=campaign),
+    }
+    types = ContentType.objects.get_for_models(HelpSession, *listed)
+    about = Q(pk__in=[])
+    for model, subjects in listed.items():
+        keys = subjects.order_by().annotate(key=Cast("pk", CharField())).values("key")
+        # The type first, so that each message is looked up among one kind of subject.
+        about |= Q(subject_type=types[model]) & Q(subject_id__in=keys)
+    queued = Q(
+        created_at__gte=local_midnight(first),
+        created_at__lt=local_midnight(last + timedelta(days=1)),
+    )
+    total = Sms(
+        **Message.objects.filter(queued)
+        .filter(about)
+        .aggregate(
+            messages=Count("pk"),
+            sent=Count("pk", filter=Q(status__in=SENT)),
+            delivered=Count("pk", filter=Q(status=status.DELIVERED)),
+            failed=Count("pk", filter=Q(status__in=FAILED)),
+            waiting=Count("pk", filter=Q(status__in=WAITING)),
+            segments=Coalesce(Sum("segment_count", filter=~Q(status=status.CANCELLED)), 0),
+        )
+    )
+    # Follow-ups for citizens: a few messages about a campaign's millions of sessions,
+    # so the messages are read and their sessions looked up by key.
+    follow_ups = list(
+        Message.objects.filter(queued, subject_type=types[HelpSession]).values_list(
+            "subject_id", "status", "segment_count"
+        )
+    )
+    keys = {int(key) for key, _status, _segments in follow_ups if key.isdigit()}
+    ours = set()
+    for chunk in chunks(sorted(keys), 2000):
+        ours.update(
+            str(pk)
+            for pk in HelpSession.objects.filter(
+                pk__in=chunk, campaign=campaign, commune_id__in=commune_ids
+            ).values_list("pk", flat=True)
+        )
+    for key, state, segments in follow_ups:
+        if key not in ours:
+            continue
+        total.messages += 1
+        total.sent += state in SENT
+        total.delivered += state == status.DELIVERED
+        total.failed += state in FAILED
+        total.waiting += state in WAITING
+        total.segments += segments if state != status.CANCELLED else 0
+    return total
+
+
+# The dashboard --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    commune: object = None  # a Commune among the user's, or None for all of them
+    first: date | None = None
+    last: date | None = None
+
+
+@dataclass
+class Board:
+    campaign: Campaign
+    first: date
+    last: date
+    today_date: date
+    communes: list[CommuneRow]  # the communes shown, in rank order
+    ranked_among: int  # how many communes the ranks are among
+    totals: Counts
+    today: Counts
+    last_7_days: Counts
+    daily: list[tuple[date, Counts]]
+    services: list[tuple[ServiceType, int]]
+    service_days: dict[tuple[int, date], int]
+    active_volunteers: dict[str, int]
+    volunteer_hours: Decimal
+    coverage: Coverage
+    sms: Sms
+    rate: Rate
+    rate_series: list[tuple[date, float]]
+    criteria_count: int
+
+    @property
+    def chart_days(self) -> list[tuple[date, Counts]]:
+        """The daily series up to today: days still to come have nothing to show."""
+        return [(day, counts) for day, counts in self.daily if day <= self.today_date]
+
+    @property
+    def priority_groups(self) -> list[tuple[str, int]]:
+        return [(name, getattr(self.totals, name)) for name in (*PRIORITY_GROUPS, "priority")]
+
+    @property
+    def citizens(self) -> Progress:
+        """The communes shown together: citizens helped against the sum of their targets
+        (communes without a target left out of both)."""
+        with_target = [row for row in self.communes if row.citizens.has_target]
+        return Progress(
+            sum(row.counts.sessions for row in with_target),
+            sum(row.campaign_commune.citizens_target for row in with_target) or None,
+        )
+
+    @property
+    def eid(self) -> Progress:
+        with_target = [row for row in self.communes if row.eid.has_target]
+        return Progress(
+            sum(row.counts.eid_activations for row in with_target),
+            sum(row.campaign_commune.eid_activations_target for row in with_target) or None,
+        )
+
+
+def days_between(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) -> Board:
+    """The dashboard of `campaign` as `user` may see it. `filters.first` and `last`
+    default to the campaign's own days."""
+    source = source or RollupSource()
+    today = timezone.localdate(now or timezone.now())
+    first = filters.first or campaign.start
+    last = filters.last or campaign.end
+    week_start = today - timedelta(days=WEEK - 1)
+
+    campaign_communes = list(
+        CampaignCommune.objects.filter(
+            campaign=campaign, commune__in=visible_communes(user).values("pk")
+        )
+        .select_related("commune")
+        .annotate(met=Count("readiness_checks"))
+    )
+    rows = {
+        cc.commune_id: CommuneRow(cc.commune, cc, readiness_met=cc.met) for cc in campaign_communes
+    }
+    visible_ids = list(rows)
+    if filters.commune is not None and filters.commune.pk in rows:
+        shown_ids = [filters.commune.pk]
+    elif filters.commune is not None:
+        shown_ids = []
+    else:
+        shown_ids = visible_ids
+    shown = set(shown_ids)
+
+    # Help sessions, per commune and day: the window, today and the last seven days.
+    totals, today_counts, week_counts = Counts(), Counts(), Counts()
+    by_day: dict[date, Counts] = defaultdict(Counts)
+    span_first, span_last = min(first, week_start), max(last, today)
+    for (commune_id, day), values in source.daily(
+        campaign, visible_ids, span_first, span_last
+    ).items():
+        row = rows[commune_id]
+        if first <= day <= last:
+            row.counts.add(values)
+            if commune_id in shown:
+                totals.add(values)
+                by_day[day].add(values)
+        if week_start <= day <= today:
+            row.last_7_days.add(values)
+            if commune_id in shown:
+                week_counts.add(values)
+        if day == today:
+            row.today.add(values)
+            if commune_id in shown:
+                today_counts.add(values)
+
+    service_days = source.services(campaign, shown_ids, first, last) if shown_ids else {}
+    by_service: dict[int, int] = defaultdict(int)
+    for (service_id, _day), count in service_days.items():
+        by_service[service_id] += count
+    catalogue = ServiceType.objects.filter(
+        Q(active=True, province__isnull=True)
+        | Q(active=True, province_id=campaign.province_id)
+        | Q(pk__in=list(by_service))
+    ).order_by("position", "code")
+    services = [(service, by_service.get(service.pk, 0)) for service in catalogue]
+
+    # Active volunteers in the days chosen: one DISTINCT, from the campaign-wide rows when
+    # the days cover all the campaign logged.
+    spans = {"window": (first, last)}
+    active = (
+        source.volunteers(campaign, shown_ids, spans) if shown_ids else dict.fromkeys(spans, 0)
+    )
+
+    # Official reports: the latest of each commune within the days, and the rates over time.
+    reports = (
+        CommuneReport.objects.filter(
+            campaign_commune__in=[row.campaign_commune for row in rows.values()],
+            period_end__range=(first, last),
+        )
+        .select_related("campaign_commune")
+        .order_by("period_end")
+    )
+    series_totals: dict[date, list[int]] = defaultdict(lambda: [0, 0])
+    for report in reports:
+        row = rows[report.campaign_commune.commune_id]
+        row.latest_report = report
+        if report.online_rate is not None:
+            row.rate_series.append((report.period_end, report.online_rate))
+        for name in ("records_digitised", "payments_online"):
+            value = getattr(report, name)
+            if value is not None:
+                setattr(row, name, (getattr(row, name) or 0) + value)
+        if report.campaign_commune.commune_id in shown:
+            pair = series_totals[report.period_end]
+            pair[0] += report.applications_online
+            pair[1] += report.applications_received
+    rate = Rate()
+    for row in rows.values():
+        if row.latest_report is not None:
+            row.rate = Rate(
+                row.latest_report.applications_online,
+                row.latest_report.applications_received,
+                1,
+            )
+            if row.commune.pk in shown:
+                rate.online += row.rate.online
+                rate.received += row.rate.received
+                rate.reports += 1
+    rate_series = [
+        (day, online * 100 / received)
+        for day, (online, received) in sorted(series_totals.items())
+        if received
+    ]
+
+    coverage, hours = roster_figures(campaign, shown_ids, first, last)
+    ordered = rank(list(rows.values()))
+    whole_campaign = bool(shown_ids) and len(shown_ids) == campaign.campaign_communes.count()
+    return Board(
+        campaign=campaign,
+        first=first,
+        last=last,
+        today_date=today,
+        communes=[row for row in ordered if row.commune.pk in shown],
+        ranked_among=len(ordered),
+        totals=totals,
+        today=today_counts,
+        last_7_days=week_counts,
+        daily=[(day, by_day.get(day, Counts())) for day in days_between(first, last)],
+        services=services,
+        service_days=service_days,
+        active_volunteers=active,
+        volunteer_hours=hours,
+        coverage=coverage,
+        sms=sms_totals(campaign, shown_ids, whole_campaign, first, last),
+        rate=rate,
+        rate_series=rate_series,
+        criteria_count=campaign.readiness_criteria.count(),
+    )
+
+
+# The national view ----------------------------------------------------------------
+
+
+@dataclass
+class ProvinceRow:
+    province: object
+    campaigns: list = field(default_factory=list)
+    communes: int = 0
+    communes_with_target: int = 0
+    communes_met_target: int = 0
+    citizens_target: int = 0
+    citizens_of_communes_with_target: int = 0
+    counts: Counts = field(default_factory=Counts)
+    today: int = 0
+    last_7_days: int = 0
+    rate: Rate = field(default_factory=Rate)
+
+    @property
+    def citizens(self) -> Progress:
+        return Progress(self.citizens_of_communes_with_target, self.citizens_target or None)
+
+
+@dataclass
+class NationalBoard:
+    first: date
+    last: date
+    today_date: date
+    provinces: list[ProvinceRow]
+    totals: Counts
+    today: int
+    last_7_days: int
+    daily: list[tuple[date, Counts]]
+    rate: Rate
+
+    @property
+    def chart_days(self) -> list[tuple[date, Counts]]:
+        return [(day, counts) for day, counts in self.daily if day <= self.today_date]
+
+    @property
+    def communes(self) -> int:
+        return sum(row.communes for row in self.provinces)
+
+
+def national(user, first: date, last: date, *, now=None) -> NationalBoard:
+    """Every province in which `user` sees a campaign, side by side, from the rollups
+    alone: a few grouped queries over one row per commune and day, however many
+    sessions the provinces have logged."""
+    today = timezone.localdate(now or timezone.now())
+    week_start = today - timedelta(days=WEEK - 1)
+    campaigns = list(campaigns_visible_to(user).select_related("province"))
+    visible = visible_communes(user).values("pk")
+    provinces: dict[int, ProvinceRow] = {}
+    for campaign in sorted(campaigns, key=lambda c: (c.province.code, c.start)):
+        row = provinces.setdefault(campaign.province_id, ProvinceRow(campaign.province))
+        row.campaigns.append(campaign)
+    province_of = {campaign.pk: campaign.province_id for campaign in campaigns}
+
+    targets = {}
+    for cc_id, campaign_id, commune_id, target in CampaignCommune.objects.filter(
+        campaign__in=[c.pk for c in campaigns], commune__in=visible
+    ).values_list("pk", "campaign_id", "commune_id", "citizens_target"):
+        targets[(campaign_id, commune_id)] = (cc_id, target)
+        row = provinces[province_of[campaign_id]]
+        row.communes += 1
+        if target:
+            row.communes_with_target += 1
+            row.citizens_target += target
+
+    rollups = DailyRollup.objects.filter(
+        campaign__in=[c.pk for c in campaigns],
+        commune__in=visible,
+        day__range=(min(first, week_start), max(last, today)),
+    ).order_by()
+    window = Q(day__range=(first, last))
+    per_commune = rollups.values("campaign_id", "commune_id").annotate(
+        **{f"{name}_sum": Coalesce(Sum(name, filter=window), 0) for name in DAILY_COUNTERS},
+        today_sessions=Coalesce(Sum("sessions", filter=Q(day=today)), 0),
+        week_sessions=Coalesce(Sum("sessions", filter=Q(day__range=(week_start, today))), 0),
+    )
+    totals, today_total, week_total = Counts(), 0, 0
+    for item in per_commune:
+        row = provinces[province_of[item["campaign_id"]]]
+        values = [item[f"{name}_sum"] for name in DAILY_COUNTERS]
+        row.counts.add(values)
+        totals.add(values)
+        row.today += item["today_sessions"]
+        row.last_7_days += item["week_sessions"]
+        today_total += item["today_sessions"]
+        week_total += item["week_sessions"]
+        _cc, target = targets.get((item["campaign_id"], item["commune_id"]), (None, None))
+        if target:
+            row.citizens_of_communes_with_target += item["sessions_sum"]
+            row.communes_met_target += item["sessions_sum"] >= target
+
+    by_day = {
+        item["day"]: item
+        for item in rollups.filter(window)
+        .values("day")
+        .annotate(**{f"{name}_sum": Sum(name) for name in DAILY_COUNTERS})
+    }
+    daily = []
+    for day in days_between(first, last):
+        counts = Counts()
+        if day in by_day:
+            counts.add([by_day[day][f"{name}_sum"] for name in DAILY_COUNTERS])
+        daily.append((day, counts))
+
+    # The latest report of each commune within the days, added up per province.
+    latest: dict[int, tuple] = {}
+    for cc_id, online, received in (
+        CommuneReport.objects.filter(
+            campaign_commune_id__in=[cc for cc, _t in targets.values()],
+            period_end__range=(first, last),
+        )
+        .order_by("period_end")
+        .values_list("campaign_commune_id", "applications_online", "applications_received")
+    ):
+        latest[cc_id] = (online, received)
+    campaign_of_cc = {cc: key[0] for key, (cc, _t) in targets.items()}
+    rate = Rate()
+    for cc_id, (online, received) in latest.items():
+        row = provinces[province_of[campaign_of_cc[cc_id]]]
+        for item in (row.rate, rate):
+            item.online += online
+            item.received += received
+            item.reports += 1
+
+    return NationalBoard(
+        first=first,
+        last=last,
+        today_date=today,
+        provinces=sorted(provinces.values(), key=lambda row: row.province.code),
+        totals=totals,
+        today=today_total,
+        last_7_days=week_total,
+        daily=daily,
+        rate=rate,
+    )

@@ -1,0 +1,414 @@
+"""The organisers' dashboard pages: a campaign at a glance, its exports, the printable
+weekly report, and the national view.
+
+Organisers, coordinators and superusers only (others get a 403); a campaign none of
+whose communes the user may see is a 404. The figures come from sessions.dashboard,
+which scopes them to the user's communes; exports are written to the audit trail.
+"""
+
+from datetime import timedelta
+
+from django import forms
+from django.forms.utils import flatatt
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from campaign import audit
+from campaign.models import AuditEvent, Campaign, CampaignCommune, Commune
+from sessions import charts
+from sessions.dashboard import Filters, build, national
+from sessions.list_views import csv_lines
+from sessions.listing import FIRST_DAY, LAST_DAY, day_field
+from sessions.models import HelpSession
+from sessions.rollups import PRIORITY_GROUPS
+from teams.coverage import campaigns_visible_to, week_of
+from teams.exporting import CONTENT_TYPES
+from teams.forms import CommuneChoiceField
+from teams.views import campaign_staff_required
+from teams.workbooks import table_workbook
+
+# A chart of more days than this is unreadable, and the page would grow without end.
+MOST_DAYS = 366
+NATIONAL_DAYS = 45
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written here rather than through Django's option
+    templates, which for a province's 65 communes cost more than the rest of a page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], " selected" if option["selected"] else "", option["label"])
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters, named as in the query string; each may be left empty."""
+
+    commune = CommuneChoiceField(
+        label=gettext_lazy("Commune"),
+        queryset=Commune.objects.none(),
+        widget=QuickSelect,
+        required=False,
+        empty_label=gettext_lazy("All communes"),
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no commune %(value)s among yours.")
+        },
+    )
+    date_from = day_field(gettext_lazy("From"))
+    date_to = day_field(pgettext_lazy("end of a date range", "To"))
+
+    def __init__(self, *args, communes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communes is None:
+            del self.fields["commune"]
+        else:
+            self.fields["commune"].queryset = communes
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+                self.add_error(
+                    name,
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": FIRST_DAY.year, "last": LAST_DAY.year},
+                )
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The last day is before the first day."))
+        elif first and last and (last - first).days >= MOST_DAYS:
+            self.add_error("date_to", _("Choose at most %(days)s days.") % {"days": MOST_DAYS})
+        return cleaned
+
+
+def visible_campaign(user, campaign_id) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(user).select_related("province"), pk=campaign_id)
+
+
+def communes_of(campaign, user):
+    """The campaign's communes `user` may see, for the commune filter."""
+    return (
+        Commune.objects.visible_to(user)
+        .filter(pk__in=CampaignCommune.objects.filter(campaign=campaign).values("commune"))
+        .order_by("name", "pk")
+    )
+
+
+def filtered_board(request, campaign):
+    """The filter form and the board it asks for (None when the filters are invalid)."""
+    form = DashboardFilterForm(request.GET, communes=communes_of(campaign, request.user))
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    first, last = data.get("date_from"), data.get("date_to")
+    # One end given: the other is the campaign's own, unless that makes no range.
+    if first and not last:
+        last = max(first, campaign.end)
+    if last and not first:
+        first = min(last, campaign.start)
+    if first and last and (last - first).days >= MOST_DAYS:
+        first = last - timedelta(days=MOST_DAYS - 1)
+    filters = Filters(commune=data.get("commune"), first=first, last=last)
+    return form, build(campaign, request.user, filters)
+
+
+def rate_target(board):
+    """The target line of the rate chart: the communes' common target, if they share one."""
+    targets = {row.campaign_commune.online_application_rate_target for row in board.communes}
+    if len(targets) == 1:
+        return next(iter(targets))
+    return None
+
+
+def priority_labels() -> dict[str, str]:
+    labels = {
+        name: str(capfirst(HelpSession._meta.get_field(name).verbose_name))
+        for name in PRIORITY_GROUPS
+    }
+    labels["priority"] = _("In any priority group")
+    return labels
+
+
+def chart_context(board) -> dict:
+    for row in board.communes:
+        row.sparkline = charts.sparkline(
+            row.rate_series, target=row.campaign_commune.online_application_rate_target
+        )
+    largest_service = max((count for _service, count in board.services), default=0)
+    labels = priority_labels()
+    groups = [(labels[name], count) for name, count in board.priority_groups]
+    largest_group = max((count for _label, count in groups), default=0)
+    return {
+        "daily_chart": charts.daily_chart(
+            [(day, c.sessions, c.eid_activations) for day, c in board.chart_days]
+        ),
+        "rate_chart": charts.rate_chart(board.rate_series, target=rate_target(board)),
+        "rate_chart_target": rate_target(board),
+        "services": [
+            (service, count, charts.bar_width(count, largest_service))
+            for service, count in board.services
+        ],
+        "groups": [
+            (label, count, charts.bar_width(count, largest_group)) for label, count in groups
+        ],
+    }
+
+
+@campaign_staff_required
+def dashboard_latest(request):
+    """The dashboard of the most recent campaign the user may see."""
+    campaign = campaigns_visible_to(request.user).order_by("-start", "-pk").first()
+    if campaign is None:
+        return render(request, "sessions/dashboard.html", {"campaign": None})
+    return redirect("help_sessions:dashboard", campaign_id=campaign.pk)
+
+
+@campaign_staff_required
+def dashboard(request, campaign_id):
+    campaign = visible_campaign(request.user, campaign_id)
+    form, board = filtered_board(request, campaign)
+    context = {"campaign": campaign, "filter_form": form, "board": board}
+    if board is None:
+        return render(request, "sessions/dashboard.html", context, status=400)
+    context.update(chart_context(board))
+    query = request.GET.copy()
+    context["query"] = query.urlencode()
+    query.pop("commune", None)
+    context["board_query"] = query.urlencode()
+    context["week"] = week_of(campaign, None)
+    return render(request, "sessions/dashboard.html", context)
+
+
+# Exports ------------------------------------------------------------------------
+
+
+def commune_table(board) -> tuple[list[str], list[list]]:
+    headers = [
+        _("Rank"),
+        _("Commune code"),
+        _("Commune"),
+        _("Citizens helped"),
+        _("Citizens target"),
+        _("Citizens target met (%)"),
+        _("Citizens helped today"),
+        _("Citizens helped in the last 7 days"),
+        pgettext("heading", "e-ID activations"),
+        _("e-ID activations target"),
+        _("e-ID target met (%)"),
+        _("Online-application rate (%)"),
+        _("Online-application rate target (%)"),
+        _("Latest report up to"),
+        _("Applications received"),
+        _("Applications filed online"),
+        _("Records digitised"),
+        _("Payments made online"),
+        _("Other targets"),
+        _("Readiness criteria met"),
+        _("Readiness criteria"),
+        _("Time with citizens (hours)"),
+    ]
+    rows = []
+    for row in board.communes:
+        report = row.latest_report
+        others = "; ".join(
+            f"{item.name}: {'' if item.progress.achieved is None else item.progress.achieved}"
+            f"/{item.progress.target}"
+            for item in row.other_targets
+        )
+        rows.append(
+            [
+                row.rank,
+                row.commune.code,
+                row.commune.name,
+                row.counts.sessions,
+                row.campaign_commune.citizens_target if row.citizens.has_target else None,
+                rounded(row.citizens.percent),
+                row.today.sessions,
+                row.last_7_days.sessions,
+                row.counts.eid_activations,
+                row.campaign_commune.eid_activations_target if row.eid.has_target else None,
+                rounded(row.eid.percent),
+                rounded(row.rate.percent),
+                row.campaign_commune.online_application_rate_target,
+                report.period_end.isoformat() if report else None,
+                report.applications_received if report else None,
+                report.applications_online if report else None,
+                row.records_digitised,
+                row.payments_online,
+                others,
+                row.readiness_met if board.criteria_count else None,
+                board.criteria_count or None,
+                row.counts.hours,
+            ]
+        )
+    return headers, rows
+
+
+def daily_table(board) -> tuple[list[str], list[list]]:
+    labels = priority_labels()
+    services = [service for service, _count in board.services]
+    headers = [
+        _("Day"),
+        _("Citizens helped"),
+        pgettext("heading", "e-ID activations"),
+        *(labels[name] for name in (*PRIORITY_GROUPS, "priority")),
+        _("Minutes with citizens"),
+        _("Citizens helped so far"),
+        *(service.label for service in services),
+    ]
+    rows, so_far = [], 0
+    for day, counts in board.daily:
+        so_far += counts.sessions
+        rows.append(
+            [
+                day.isoformat(),
+                counts.sessions,
+                counts.eid_activations,
+                *(getattr(counts, name) for name in (*PRIORITY_GROUPS, "priority")),
+                counts.minutes,
+                so_far,
+                *(board.service_days.get((service.pk, day), 0) for service in services),
+            ]
+        )
+    return headers, rows
+
+
+def rounded(value, places=1):
+    return None if value is None else round(value, places)
+
+
+def as_text(value) -> str:
+    return "" if value is None else str(value)
+
+
+TABLES = {"communes": commune_table, "daily": daily_table}
+FILE_NAMES = {"communes": "tien-do-xa", "daily": "theo-ngay"}
+
+
+@campaign_staff_required
+def dashboard_export(request, campaign_id, table, file_format):
+    campaign = visible_campaign(request.user, campaign_id)
+    form, board = filtered_board(request, campaign)
+    if board is None:
+        return render(
+            request,
+            "sessions/dashboard.html",
+            {"campaign": campaign, "filter_form": form, "board": None},
+            status=400,
+        )
+    headers, rows = TABLES[table](board)
+    names = {"communes": _("Commune progress"), "daily": _("Daily figures")}
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        _("%(table)s of %(campaign)s, %(rows)d rows (.%(format)s)")
+        % {
+            "table": names[table],
+            "campaign": campaign.name,
+            "rows": len(rows),
+            "format": file_format,
+        },
+        actor=request.user,
+        province=campaign.province,
+        details={
+            "campaign": campaign.pk,
+            "table": table,
+            "filters": {k: v for k, v in request.GET.items() if v},
+            "rows": len(rows),
+            "format": file_format,
+        },
+    )
+    if file_format == "csv":
+        response = StreamingHttpResponse(
+            csv_lines(
+                headers, ([as_text(v) for v in row] for row in rows), translation.get_language()
+            ),
+            content_type=CONTENT_TYPES["csv"],
+        )
+    else:
+        response = HttpResponse(table_workbook(headers, rows), content_type=CONTENT_TYPES["xlsx"])
+    filename = f"{FILE_NAMES[table]}-{campaign.pk}-{timezone.localdate():%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# The weekly report ----------------------------------------------------------------
+
+
+@campaign_staff_required
+def weekly_report(request, campaign_id):
+    """One week of the campaign on a page to print: the week's figures beside those of
+    the campaign so far, every commune's progress at the end of the week."""
+    campaign = visible_campaign(request.user, campaign_id)
+    week = week_of(campaign, request.GET.get("week"))
+    form = DashboardFilterForm(
+        {"commune": request.GET.get("commune", "")},
+        communes=communes_of(campaign, request.user),
+    )
+    commune = form.cleaned_data.get("commune") if form.is_valid() else None
+    this_week = build(
+        campaign, request.user, Filters(commune=commune, first=week.monday, last=week.sunday)
+    )
+    so_far = build(
+        campaign,
+        request.user,
+        Filters(commune=commune, first=min(campaign.start, week.monday), last=week.sunday),
+    )
+    in_week = {row.commune.pk: row for row in this_week.communes}
+    return render(
+        request,
+        "sessions/dashboard_weekly.html",
+        {
+            "campaign": campaign,
+            "week": week,
+            "commune": commune,
+            "this_week": this_week,
+            "so_far": so_far,
+            "rows": [(row, in_week[row.commune.pk]) for row in so_far.communes],
+            "generated_at": timezone.localtime(),
+        },
+    )
+
+
+# The national view ----------------------------------------------------------------
+
+
+@campaign_staff_required
+def national_view(request):
+    form = DashboardFilterForm(request.GET)
+    today = timezone.localdate()
+    if not form.is_valid():
+        return render(
+            request,
+            "sessions/dashboard_national.html",
+            {"filter_form": form, "board": None},
+            status=400,
+        )
+    first, last = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
+    last = last or (first + timedelta(days=NATIONAL_DAYS - 1) if first else today)
+    first = first or last - timedelta(days=NATIONAL_DAYS - 1)
+    board = national(request.user, first, last)
+    chart = charts.daily_chart(
+        [(day, c.sessions, c.eid_activations) for day, c in board.chart_days]
+    )
+    return render(
+        request,
+        "sessions/dashboard_national.html",
+        {"filter_form": form, "board": board, "daily_chart": chart},
+    )
