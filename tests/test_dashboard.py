@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -520,6 +521,12 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
     message(broadcast, Message.Status.FAILED, 2)
     message(signup, Message.Status.SENT)
     message(other_broadcast, Message.Status.DELIVERED)
+    [logged] = log(mai, item(elsewhere, early(today, 1)))
+    message(logged.session, Message.Status.QUEUED)  # a follow-up, outside the coordinator's
+    Message.objects.create(
+        recipient="+84912000001", text="x", kind="invite", idempotency_key="no-subject",
+        encoding="GSM-7", segment_count=1,
+    )  # fmt: skip
     # Hours on a shift cancelled after check-in count; its places do not.
     cancelled = Shift.objects.create(
         campaign=campaign, commune=mine, place="Nhà văn hóa", starts_at=now - timedelta(hours=3),
@@ -534,9 +541,15 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
     assert (board.coverage.held, board.coverage.needed, board.coverage.understaffed) == (1, 5, 2)
     assert board.coverage.shifts == 2
     sms = board.sms
-    assert (sms.messages, sms.sent, sms.delivered, sms.failed, sms.segments) == (3, 2, 1, 1, 5)
+    assert (sms.messages, sms.sent, sms.delivered, sms.failed, sms.segments) == (4, 2, 1, 1, 6)
+    assert sms.waiting == 1
     # A broadcast to the whole campaign is not about the coordinator's communes alone.
     assert build(campaign, coordinator, Filters()).sms.messages == 1
+    # SMS are counted once a minute.
+    message(signup, Message.Status.DELIVERED)
+    assert build(campaign, organiser, Filters()).sms.messages == 4
+    cache.clear()
+    assert build(campaign, organiser, Filters()).sms.messages == 5
 
 
 # Exports ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ communes, so those two are drawn here in Python rather than through included tem
 """
 
 from django import template
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext
@@ -161,3 +162,50 @@ def other_targets(row):
     if not items:
         return "–"
     return format_html_join("", "{}", ((item,) for item in items))
+
+
+@register.simple_tag
+def commune_rows(board, board_query=""):
+    """Every row of the commune table (sessions.dashboard.Board.communes): written here in
+    one pass, a province's 65 rows costing a few milliseconds instead of the tens a
+    template loop takes."""
+    query = f"&{board_query}" if board_query else ""
+    table = separators()
+    rows = []
+    for row in board.communes:
+        if board.criteria_count:
+            ready = format_html(
+                '<a href="{}">{} / {}</a>',
+                reverse("campaign:commune_readiness", args=[board.campaign.pk, row.commune.pk]),
+                row.readiness_met,
+                board.criteria_count,
+            )
+        else:
+            ready = format_html('<span class="no-target">{}</span>', gettext("no checklist"))
+        rows.append(
+            format_html(
+                '<tr><td class="number rank">{}</td>'
+                '<th scope="row"><a href="?commune={}{}">{}</a> <small>({})</small></th>'
+                '<td class="number">{}</td><td class="number">{} / {}</td>'
+                '<td class="number">{}</td><td class="number">{}</td><td>{}</td>'
+                '<td class="number">{}</td></tr>',
+                row.rank,
+                row.commune.pk,
+                query,
+                row.commune.name,
+                row.commune.code,
+                progress(row.citizens),
+                grouped(row.today.sessions, 0, table),
+                grouped(row.last_7_days.sessions, 0, table),
+                progress(row.eid),
+                online_rate(row),
+                other_targets(row),
+                ready,
+            )
+        )
+    if not rows:
+        return format_html(
+            '<tr><td colspan="8">{}</td></tr>',
+            gettext("No commune of this campaign that you look after."),
+        )
+    return format_html_join("\n", "{}", ((row,) for row in rows))
