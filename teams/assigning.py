@@ -34,8 +34,8 @@ from teams.importing import (
     Problem,
     Sheet,
     any_value,
+    checked_rows,
     clean_text,
-    match_headers,
     resolve_commune,
 )
 from teams.models import Assignment, Volunteer
@@ -106,21 +106,15 @@ class AssignmentImport:
         self.campaign = campaign
 
     def run(self, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
-        report = ImportReport(
-            rows=sum(1 for _line, values in self.sheet.rows if any_value(values))
+        report, rows, repeats = checked_rows(
+            self.sheet,
+            self.validate,
+            skip_invalid=skip_invalid,
+            columns=COLUMNS,
+            required=REQUIRED,
         )
-        positions, header_errors, report.warnings = match_headers(
-            self.sheet.headers, COLUMNS, REQUIRED
-        )
-        if header_errors:
-            report.errors = header_errors
-            report.skipped = report.rows
+        if rows is None:
             return report
-        rows, repeats = self.validate(positions, report)
-        if report.errors and not skip_invalid:
-            report.skipped = report.rows
-            return report
-        report.skipped = len(report.invalid_lines)
         report.unchanged = repeats + sum(row.saved for row in rows)
         new = [row for row in rows if not row.saved]
         report.created = len(new)

@@ -304,19 +304,9 @@ class MemberImport:
         self.progress = progress or (lambda done, total, errors: None)
 
     def run(self, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
-        report = ImportReport(
-            rows=sum(1 for _line, values in self.sheet.rows if any_value(values))
-        )
-        positions, header_errors, report.warnings = match_headers(self.sheet.headers)
-        if header_errors:
-            report.errors = header_errors
-            report.skipped = report.rows
+        report, rows, repeats = checked_rows(self.sheet, self.validate, skip_invalid=skip_invalid)
+        if rows is None:
             return report
-        rows, repeats = self.validate(positions, report)
-        if report.errors and not skip_invalid:
-            report.skipped = report.rows
-            return report
-        report.skipped = len(report.invalid_lines)
         report.unchanged = repeats  # exact repeats of earlier rows add nothing
         self.write(rows, report, dry_run=dry_run)
         return report
@@ -621,6 +611,28 @@ class MemberImport:
             organisation=organisation_now,
             home_commune_id=home_now,
         )
+
+
+def checked_rows(sheet, validate, *, skip_invalid: bool, columns=COLUMNS, required=REQUIRED):
+    """The steps every sheet import starts with: count the rows, match the headers, check
+    each row with `validate(positions, report)` (which returns the good rows and how
+    many exact repeats it dropped).
+
+    Returns (report, rows, repeats); rows is None when the import stops here (columns
+    missing, or errors without `skip_invalid`), with every row counted as skipped.
+    """
+    report = ImportReport(rows=sum(1 for _line, values in sheet.rows if any_value(values)))
+    positions, header_errors, report.warnings = match_headers(sheet.headers, columns, required)
+    if header_errors:
+        report.errors = header_errors
+        report.skipped = report.rows
+        return report, None, 0
+    rows, repeats = validate(positions, report)
+    if report.errors and not skip_invalid:
+        report.skipped = report.rows
+        return report, None, 0
+    report.skipped = len(report.invalid_lines)
+    return report, rows, repeats
 
 
 def any_value(values) -> bool:
