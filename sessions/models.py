@@ -200,8 +200,8 @@ class ApiToken(models.Model):
 # `manage.py rebuild_rollups` makes them again from the sessions.
 
 
-class DailyRollup(models.Model):
-    """A commune's help sessions of one campaign on one local day, counted."""
+class CommuneDayRollup(models.Model):
+    """What every daily rollup row is counted for: one campaign, commune and local day."""
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
@@ -210,6 +210,14 @@ class DailyRollup(models.Model):
         Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
     )
     day = models.DateField(_("day"))
+
+    class Meta:
+        abstract = True
+
+
+class DailyRollup(CommuneDayRollup):
+    """A commune's help sessions of one campaign on one local day, counted."""
+
     sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
     minutes = models.PositiveBigIntegerField(_("minutes spent"), default=0)
     timed_sessions = models.PositiveIntegerField(_("sessions with minutes logged"), default=0)
@@ -239,16 +247,9 @@ class DailyRollup(models.Model):
         return f"{self.commune_id} {self.day}: {self.sessions}"
 
 
-class DailyServiceRollup(models.Model):
+class DailyServiceRollup(CommuneDayRollup):
     """How many of a commune's sessions on one day included one service."""
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
-    )
-    commune = models.ForeignKey(
-        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
-    )
-    day = models.DateField(_("day"))
     service = models.ForeignKey(
         ServiceType, on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
     )
@@ -270,17 +271,10 @@ class DailyServiceRollup(models.Model):
         return f"{self.commune_id} {self.day} {self.service_id}: {self.sessions}"
 
 
-class DailyVolunteerRollup(models.Model):
+class DailyVolunteerRollup(CommuneDayRollup):
     """How many sessions a volunteer logged in a commune on one day: the dashboard counts
     active volunteers from these rows, not from the sessions."""
 
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name=_("campaign")
-    )
-    commune = models.ForeignKey(
-        Commune, on_delete=models.CASCADE, related_name="+", verbose_name=_("commune")
-    )
-    day = models.DateField(_("day"))
     volunteer = models.ForeignKey(
         Volunteer, on_delete=models.CASCADE, related_name="+", verbose_name=_("volunteer")
     )
