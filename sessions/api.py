@@ -30,6 +30,7 @@ from campaign.models import Campaign, ServiceType
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
+from teams.volunteer_views import current_campaign
 
 
 def token_digest(key: str) -> str:
@@ -220,7 +221,7 @@ def sync(request):
     campaign = (
         Campaign.objects.get(pk=campaign_id)
         if campaign_id
-        else recording.current_campaign(volunteer)
+        else current_campaign(volunteer, timezone.localdate())
     )
     return {
         "results": [r.as_dict() for r in results],

@@ -507,16 +507,6 @@ def store(fresh: list[tuple[Result, HelpSession, list]]) -> None:
             result.session = None
 
 
-def current_campaign(volunteer: Volunteer, now=None) -> Campaign | None:
-    """The campaign the volunteer works in today, else the latest they were assigned to."""
-    today = timezone.localdate(now or timezone.now())
-    assignments = Assignment.objects.filter(volunteer=volunteer).select_related("campaign")
-    assignments = sorted(assignments, key=lambda a: a.campaign.start, reverse=True)
-    working = [a for a in assignments if a.covers(today)]
-    chosen = (working or assignments or [None])[0]
-    return chosen.campaign if chosen else None
-
-
 def totals(volunteer: Volunteer, campaign: Campaign | None, now=None) -> dict[str, int]:
     """The citizens a volunteer helped today and in the campaign, for their phone page."""
     now = now or timezone.now()

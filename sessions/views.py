@@ -15,7 +15,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -28,6 +28,7 @@ from campaign.models import ServiceType
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, HelpSession
 from teams.models import Assignment, ShiftSignup, Volunteer
+from teams.volunteer_views import volunteer_of
 
 # A shift counts as the current one from an hour before it starts to an hour after.
 SHIFT_MARGIN = timedelta(hours=1)
@@ -35,13 +36,6 @@ SHIFT_MARGIN = timedelta(hours=1)
 SHIFTS_AHEAD = timedelta(days=7)
 RECENT_LOGS = 20
 DETAIL_FIELDS = ("minutes", "procedure", "age_band", "gender", "outcome", "note")
-
-
-def volunteer_of(user) -> Volunteer:
-    try:
-        return user.volunteer
-    except Volunteer.DoesNotExist:
-        raise Http404(_("This account is not linked to a volunteer.")) from None
 
 
 def form_values(values: dict | None = None) -> dict:
