@@ -132,6 +132,14 @@ class CampaignQuerySet(models.QuerySet):
         ).distinct()
 
 
+def campaign_tag(campaign_id, commune_id=None) -> str:
+    """The tag (notifications.Message.tag) of the SMS sent about a campaign in a commune,
+    or about the whole campaign; the dashboard counts a campaign's messages by it."""
+    if commune_id is None:
+        return f"campaign:{campaign_id}"
+    return f"campaign:{campaign_id}:commune:{commune_id}"
+
+
 class Campaign(models.Model):
     """A province's campaign, such as "45 days and nights supporting digital transformation"."""
 

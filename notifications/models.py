@@ -84,6 +84,10 @@ class Message(models.Model):
     )
     subject_id = models.CharField(max_length=40, blank=True, db_default="")
     subject = GenericForeignKey("subject_type", "subject_id")
+    # A label the sender counts its messages by; the outbox never reads it. Taken from
+    # the subject's `message_tag` (campaigns tag messages with their campaign and
+    # commune, so the dashboard counts them without visiting every subject).
+    tag = models.CharField(_("tag"), max_length=60, blank=True, db_default="")
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
@@ -110,6 +114,8 @@ class Message(models.Model):
             ),
             # What was sent about a shift, a help session or a broadcast.
             models.Index(fields=["subject_type", "subject_id"], name="message_subject"),
+            # The dashboard's SMS figures: messages of some tags queued within some days.
+            models.Index(fields=["tag", "created_at"], name="message_tag_day"),
         ]
 
     def __str__(self):

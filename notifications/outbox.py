@@ -54,6 +54,7 @@ def queue_message(
 
     Messages to citizens pass `opt_out_link=True`: the text then ends with a link that
     stops further messages in one tap (Vietnam has no two-way SMS to reply STOP).
+    A subject with a `message_tag` attribute tags the message with it (Message.tag).
     """
     body = compose(text, brand)
     counted = segments(body)
@@ -71,6 +72,7 @@ def queue_message(
     if subject is not None:
         values["subject_type"] = ContentType.objects.get_for_model(subject)
         values["subject_id"] = str(subject.pk)
+        values["tag"] = getattr(subject, "message_tag", "")
     if OptOut.objects.blocks(recipient):
         values.update(
             status=Message.Status.CANCELLED,
@@ -115,6 +117,7 @@ class Outgoing:
     brand: str = ""
     language: str = "vi"
     send_at: datetime | None = None
+    tag: str = ""
 
 
 def batched(items: Iterable, size: int):
@@ -169,6 +172,7 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
                     due,
                     "opted_out" if blocked else "",
                     "the recipient has opted out" if blocked else "",
+                    item.tag,
                     stamp,
                     stamp,
                 )
@@ -195,6 +199,7 @@ FAST_FIELDS = [
     "next_attempt_at",
     "last_error_code",
     "last_error_reason",
+    "tag",
     "created_at",
     "updated_at",
 ]

@@ -30,11 +30,10 @@ Ranking
 Speed
     A province's dashboard costs about a dozen queries, none of which reads help
     sessions: the rollups (a row per commune and day), the roster (one query for
-    coverage and hours), the reports, and the SMS, whose counts are kept in the cache
-    for a minute (SMS_FIGURES_SECONDS). The national view reads the daily rollups alone.
+    coverage and hours), the reports, and the SMS (one aggregate over the messages'
+    campaign tags). The national view reads the daily rollups alone.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -42,26 +41,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import cached_property
 
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Count,
-    Exists,
     FloatField,
     Func,
     Max,
     Min,
-    OuterRef,
     Q,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaign.access import visible_communes
-from campaign.models import Campaign, CampaignCommune, CommuneReport, ServiceType
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    CommuneReport,
+    ServiceType,
+    campaign_tag,
+)
 from notifications.models import Message
 from sessions.models import (
     CampaignVolunteerRollup,
@@ -81,7 +81,7 @@ from teams.coverage import (
     campaigns_visible_to,
     local_midnight,
 )
-from teams.models import Assignment, Broadcast, Shift, ShiftSignup
+from teams.models import Shift, ShiftSignup
 from teams.text import fold
 
 WEEK = 7
@@ -489,7 +489,6 @@ def roster_figures(campaign, commune_ids, first, last) -> tuple[Coverage, Decima
     )
 
 
-SMS_FIGURES_SECONDS = 60
 SENT = (Message.Status.SENT, Message.Status.DELIVERED, Message.Status.UNDELIVERED)
 FAILED = (Message.Status.FAILED, Message.Status.UNDELIVERED)
 WAITING = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
@@ -505,72 +504,34 @@ class Sms:
     segments: int = 0
 
 
-def sms_totals(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms:
-    """sms_counted, kept in the cache for SMS_FIGURES_SECONDS: delivery reports come in
-    when the operators send them, so a minute-old count says the same, and a province's
-    tens of thousands of messages are counted once a minute instead of on every page."""
-    ids = ",".join(str(pk) for pk in sorted(commune_ids))
-    key = (
-        "dashboard:sms:"
-        + hashlib.sha256(
-            f"{campaign.pk}|{ids}|{whole_campaign}|{first}|{last}".encode()
-        ).hexdigest()
-    )
-    counted = cache.get(key)
-    if counted is None:
-        counted = sms_counted(campaign, commune_ids, whole_campaign, first, last)
-        cache.set(key, counted, SMS_FIGURES_SECONDS)
-    return counted
-
-
 def sms_counted(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms:
     """The campaign's SMS queued within the days, by outcome: follow-ups for citizens,
     shift invitations and reminders, assignment notices and broadcasts, about the
-    communes chosen. Broadcasts to the whole campaign count when every commune is.
+    communes chosen, found by their tags (campaign_tag). Broadcasts to the whole campaign
+    count when every commune is. One aggregate over the (tag, created_at) index, counted
+    on every rendering, so a delivery report shows at once.
 
     "sent" is every message the provider took (delivered, not yet or undelivered),
     "failed" those refused or not delivered, "waiting" those not handed over yet;
     cancelled ones (the number had opted out) cost no segment.
     """
-    broadcasts = Q(commune_id__in=commune_ids) | Q(team__commune_id__in=commune_ids)
+    tags = [campaign_tag(campaign.pk, commune_id) for commune_id in sorted(commune_ids)]
     if whole_campaign:
-        broadcasts |= Q(team__isnull=True, commune__isnull=True)
-    subjects = {
-        HelpSession: HelpSession.objects.filter(campaign=campaign, commune_id__in=commune_ids),
-        ShiftSignup: ShiftSignup.objects.filter(
-            shift__campaign=campaign, shift__commune_id__in=commune_ids
-        ),
-        Shift: Shift.objects.filter(campaign=campaign, commune_id__in=commune_ids),
-        Assignment: Assignment.objects.filter(campaign=campaign, commune_id__in=commune_ids),
-        Broadcast: Broadcast.objects.filter(broadcasts, campaign=campaign),
-    }
-    types = ContentType.objects.get_for_models(*subjects)
-    # A message's subject_id is its subject's key as text; the messages of one kind of
-    # subject are read through the (subject_type, subject_id) index, each subject found
-    # by its primary key.
-    subject_key = Cast(OuterRef("subject_id"), output_field=BigIntegerField())
+        tags.append(campaign_tag(campaign.pk))
     status = Message.Status
-    total = Sms()
-    for model, owned in subjects.items():
-        counted = (
-            Message.objects.filter(
-                subject_type=types[model],
-                created_at__gte=local_midnight(first),
-                created_at__lt=local_midnight(last + timedelta(days=1)),
-            )
-            .filter(Exists(owned.filter(pk=subject_key)))
-            .aggregate(
-                messages=Count("pk"),
-                sent=Count("pk", filter=Q(status__in=SENT)),
-                delivered=Count("pk", filter=Q(status=status.DELIVERED)),
-                failed=Count("pk", filter=Q(status__in=FAILED)),
-                waiting=Count("pk", filter=Q(status__in=WAITING)),
-                segments=Coalesce(Sum("segment_count", filter=~Q(status=status.CANCELLED)), 0),
-            )
-        )
-        for name, value in counted.items():
-            setattr(total, name, getattr(total, name) + value)
-    return total
+    counted = Message.objects.filter(
+        tag__in=tags,
+        created_at__gte=local_midnight(first),
+        created_at__lt=local_midnight(last + timedelta(days=1)),
+    ).aggregate(
+        messages=Count("pk"),
+        sent=Count("pk", filter=Q(status__in=SENT)),
+        delivered=Count("pk", filter=Q(status=status.DELIVERED)),
+        failed=Count("pk", filter=Q(status__in=FAILED)),
+        waiting=Count("pk", filter=Q(status__in=WAITING)),
+        segments=Coalesce(Sum("segment_count", filter=~Q(status=status.CANCELLED)), 0),
+    )
+    return Sms(**counted)
 
 
 # The dashboard --------------------------------------------------------------------
@@ -765,7 +726,7 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
         active_volunteers=active,
         volunteer_hours=hours,
         coverage=coverage,
-        sms=sms_totals(campaign, shown_ids, whole_campaign, first, last),
+        sms=sms_counted(campaign, shown_ids, whole_campaign, first, last),
         rate=rate,
         rate_series=rate_series,
         criteria_count=campaign.readiness_criteria.count(),

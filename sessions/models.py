@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Commune, ServiceType
+from campaign.models import Campaign, Commune, ServiceType, campaign_tag
 from teams.models import Shift, Volunteer
 
 
@@ -143,6 +143,10 @@ class HelpSession(models.Model):
         when = timezone.localtime(self.helped_at) if self.helped_at else None
         stamp = f"{when:%d/%m %H:%M}" if when else ""
         return f"{self.commune} {stamp} – {self.volunteer.full_name}"
+
+    @property
+    def message_tag(self) -> str:
+        return campaign_tag(self.campaign_id, self.commune_id)
 
     @property
     def priority_groups(self) -> list[str]:

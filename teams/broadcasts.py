@@ -145,6 +145,7 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
     if phones is None:
         phones = recipients(broadcast.target)
     text, brand = message_parts(broadcast.text, broadcast.brand, broadcast.without_diacritics)
+    tag = broadcast.message_tag
     created = queue_messages(
         Outgoing(
             recipient=phone,
@@ -152,6 +153,7 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
             brand=brand,
             key=f"broadcast:{broadcast.pk}:{phone}",
             kind=KIND,
+            tag=tag,
         )
         for phone in phones
     )

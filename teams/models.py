@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaign.models import Campaign, Commune, Province, Role
+from campaign.models import Campaign, Commune, Province, Role, campaign_tag
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.text import fold
 
@@ -365,6 +365,14 @@ class Broadcast(models.Model):
         return f"{self.target} ({timezone.localtime(self.created_at):%Y-%m-%d %H:%M})"
 
     @property
+    def message_tag(self) -> str:
+        """Counted in its campaign, in the commune it targets (whole campaign: none)."""
+        if self.campaign_id is None:
+            return ""
+        commune_id = self.team.commune_id if self.team_id else self.commune_id
+        return campaign_tag(self.campaign_id, commune_id)
+
+    @property
     def target(self) -> Team | Commune | Campaign:
         if self.team_id:
             return self.team
@@ -418,6 +426,10 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.volunteer.full_name} → {self.commune} ({self.campaign})"
+
+    @property
+    def message_tag(self) -> str:
+        return campaign_tag(self.campaign_id, self.commune_id)
 
     def covers(self, day) -> bool:
         start = self.starts_on or self.campaign.start
@@ -481,6 +493,10 @@ class Shift(models.Model):
         start = timezone.localtime(self.starts_at)
         return f"{self.place}, {self.commune} – {start:%d/%m %H:%M}"
 
+    @property
+    def message_tag(self) -> str:
+        return campaign_tag(self.campaign_id, self.commune_id)
+
 
 class ShiftSignup(models.Model):
     """A volunteer on a shift: invited by a coordinator or signed up, then confirmed."""
@@ -513,6 +529,10 @@ class ShiftSignup(models.Model):
 
     def __str__(self):
         return f"{self.volunteer.full_name}: {self.shift} ({self.get_status_display()})"
+
+    @property
+    def message_tag(self) -> str:
+        return self.shift.message_tag
 
 
 def new_calendar_token() -> str:
