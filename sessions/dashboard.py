@@ -659,9 +659,9 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
     ).order_by("position", "code")
     services = [(service, by_service.get(service.pk, 0)) for service in catalogue]
 
-    # Active volunteers in the days chosen: one DISTINCT, from the campaign-wide rows when
-    # the days cover all the campaign logged.
-    spans = {"window": (first, last)}
+    # Active volunteers in the days chosen, today and the last 7 days: a DISTINCT each,
+    # from the campaign-wide rows when the days cover all the campaign logged.
+    spans = {"window": (first, last), "today": (today, today), "last_7_days": (week_start, today)}
     active = (
         source.volunteers(campaign, shown_ids, spans) if shown_ids else dict.fromkeys(spans, 0)
     )

@@ -309,11 +309,21 @@ def test_today_and_the_last_seven_days_are_counted_exactly(campaign, mine, organ
         item(mine, local(today - timedelta(days=6), 0, 0)),
         item(mine, local(today - timedelta(days=7), 23, 59)),
     )
+    log(
+        volunteer_in(campaign, mine, name="Lý Thị Lan"),
+        item(mine, local(today - timedelta(days=1), 9)),
+    )
+    log(
+        volunteer_in(campaign, mine, name="Hoàng Văn Nam"),
+        item(mine, local(today - timedelta(days=7), 9)),
+    )
     board = build(campaign, organiser, Filters())
     assert board.today.sessions == 2
-    assert board.last_7_days.sessions == 4
-    assert board.totals.sessions == 5
-    assert board.active_volunteers == {"window": 1}
+    assert board.last_7_days.sessions == 5
+    assert board.totals.sessions == 7
+    assert board.active_volunteers == {"window": 3, "today": 1, "last_7_days": 2}
+    raw = build(campaign, organiser, Filters(), source=RawSource())
+    assert raw.active_volunteers == board.active_volunteers
 
 
 # Targets and ranks ----------------------------------------------------------------
