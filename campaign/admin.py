@@ -11,16 +11,17 @@ from campaign.models import (
     Role,
     ServiceType,
 )
+from config.audited_admin import AuditedAdmin
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "division_type"]
     search_fields = ["code", "name", "codename"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "division_type", "province"]
     list_filter = ["province", "division_type"]
     search_fields = ["code", "name", "codename"]
@@ -28,7 +29,7 @@ class CommuneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["user", "kind", "province"]
     list_filter = ["kind", "province"]
     autocomplete_fields = ["communes"]
@@ -47,7 +48,7 @@ class ReadinessCriterionInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "province", "start", "end", "status"]
     list_filter = ["status", "province"]
     search_fields = ["name"]
@@ -55,7 +56,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReadinessCheck)
-class ReadinessCheckAdmin(admin.ModelAdmin):
+class ReadinessCheckAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["campaign_commune", "criterion", "met_on", "checked_by"]
     list_filter = ["campaign_commune__campaign"]
     raw_id_fields = ["campaign_commune", "criterion", "checked_by"]
@@ -67,7 +68,7 @@ class ReadinessCheckAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(AuditedAdmin, admin.ModelAdmin):
     """The national catalogue and the services provinces add."""
 
     list_display = ["code", "name", "name_en", "province", "position", "active"]
@@ -76,7 +77,7 @@ class ServiceTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommuneReport)
-class CommuneReportAdmin(admin.ModelAdmin):
+class CommuneReportAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "campaign_commune",
         "period_start",

@@ -1,14 +1,18 @@
 """Forms of the campaign pages: the campaign, its communes' targets and the checklist."""
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import (
+    AuditEvent,
     Campaign,
     CampaignCommune,
     CommuneReport,
@@ -246,3 +250,72 @@ class CommuneReportForm(forms.ModelForm):
                 _("More applications filed online than received in all."),
             )
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """The audit page's filters; every one optional."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ModelChoiceField(
+        label=_("By"), required=False, queryset=None, empty_label=_("Anyone")
+    )
+    subject_type = forms.ChoiceField(label=_("Object type"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, events, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any action")), *AuditEvent.Action.choices]
+        self.fields["actor"].queryset = (
+            get_user_model()
+            .objects.filter(pk__in=events.exclude(actor=None).values("actor"))
+            .order_by("username")
+        )
+        types = events.exclude(subject_type="").order_by().values_list("subject_type", flat=True)
+        labelled = sorted(
+            ((name, subject_type_label(name)) for name in set(types)), key=lambda c: str(c[1])
+        )
+        self.fields["subject_type"].choices = [("", _("Any type")), *labelled]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The last day comes before the first."))
+        return data
+
+    def filter(self, events):
+        data = self.cleaned_data
+        if data["action"]:
+            events = events.filter(action=data["action"])
+        if data["actor"]:
+            events = events.filter(actor=data["actor"])
+        if data["subject_type"]:
+            events = events.filter(subject_type=data["subject_type"])
+        zone = timezone.get_current_timezone()
+        if data["date_from"]:
+            events = events.filter(
+                created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=zone)
+            )
+        if data["date_to"]:
+            day_after = data["date_to"] + timedelta(days=1)
+            events = events.filter(
+                created_at__lt=datetime.combine(day_after, time.min, tzinfo=zone)
+            )
+        return events
+
+    def applied(self) -> dict:
+        """The filters in use, for the export's own audit event."""
+        return {
+            name: str(getattr(value, "pk", value))
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "")
+        }
+
+
+def subject_type_label(name: str) -> str:
+    """ "teams.volunteer" -> "Volunteers", in the language of the request."""
+    try:
+        return str(apps.get_model(name)._meta.verbose_name_plural).capitalize()
+    except (LookupError, ValueError):
+        return name

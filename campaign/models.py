@@ -482,14 +482,39 @@ class ServiceType(models.Model):
         return self.name
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The events of the provinces `user` organises; all of them for a superuser.
+
+        Coordinators see none: the trail is how organisers watch what everyone, the
+        coordinators included, does with personal data, and most of its events (exports,
+        purges, imports) belong to a whole province rather than to one commune.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        organised = Role.objects.filter(user=user, kind=Role.Kind.ORGANISER).values("province_id")
+        return self.filter(province_id__in=organised)
+
+
 class AuditEvent(models.Model):
     """Something done with personal data or settings that a province must be able to show:
-    an export, a purge, a change. Written by `campaign.audit.record`, never edited."""
+    an export, a purge, a change, an import, an erasure on request. Written by
+    `campaign.audit`, never edited.
+
+    The object it is about is named by `subject_type` (the model's label, such as
+    "teams.volunteer") and `subject_id`, so an event outlives the object. Changes name
+    the fields that changed; for personal fields (names, phone numbers) only that they
+    changed, never the values.
+    """
 
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")
         PURGE = "purge", _("Purge")
         CHANGE = "change", _("Change")
+        IMPORT = "import", _("Import")
+        ERASE = "erase", _("Erasure on request")
 
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
@@ -509,14 +534,34 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("province"),
     )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("commune"),
+    )
+    subject_type = models.CharField(_("object type"), max_length=60, blank=True)
+    subject_id = models.CharField(_("object id"), max_length=40, blank=True)
     summary = models.CharField(_("what"), max_length=300)
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            # The organisers' audit page: the events of their province, newest first.
+            models.Index(
+                fields=["province", "-created_at", "-id"], name="audit_event_province_newest"
+            ),
+            # A data request: everything recorded about one volunteer or other object.
+            models.Index(fields=["subject_type", "subject_id"], name="audit_event_subject"),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.summary}"

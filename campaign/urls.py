@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaign import views
+from campaign import audit_views, views
 
 app_name = "campaign"
 urlpatterns = [
@@ -29,4 +29,10 @@ urlpatterns += [
         views.commune_reports,
         name="commune_report_edit",
     ),
+]
+
+# The audit trail: who changed, exported, imported or erased what (organisers).
+urlpatterns += [
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export.csv", audit_views.audit_export, name="audit_export"),
 ]

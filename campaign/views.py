@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaign import access
+from campaign import access, audit
 from campaign.forms import (
     CampaignCommuneFormSet,
     CampaignForm,
@@ -72,11 +72,13 @@ def campaign_form(request, pk=None):
     if campaign is None and not provinces.exists():
         raise PermissionDenied
     form = CampaignForm(request.POST or None, instance=campaign, provinces=provinces)
+    tracked = audit.Tracked(form.instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             saved = form.save()
             if campaign is None:
                 saved.add_all_communes()
+            tracked.done()
         messages.success(request, _("The campaign was saved."))
         return redirect("campaign:campaign_detail", saved.pk)
     return render(request, "campaign/campaign_form.html", {"form": form, "campaign": campaign})
@@ -116,10 +118,26 @@ def campaign_targets(request, pk):
     data = request.POST if request.method == "POST" else None
     formset = CampaignCommuneFormSet(data, queryset=queryset, prefix="communes")
     criteria_form = CriteriaForm(data, initial={"criteria": "\n".join(criteria)})
+    before = {row.pk: audit.snapshot(row) for row in queryset} if data is not None else {}
+    criteria_before = list(criteria)
     if data is not None and formset.is_valid() and criteria_form.is_valid():
         with transaction.atomic():
-            formset.save()
+            for target in formset.save():
+                audit.record_change(
+                    target, "changed", actor=request.user, before=before.get(target.pk)
+                )
             criteria_form.save(campaign)
+            criteria_after = list(campaign.readiness_criteria.values_list("text", flat=True))
+            if criteria_after != criteria_before:
+                audit.record_change(
+                    campaign,
+                    "changed",
+                    actor=request.user,
+                    details={
+                        "readiness_criteria": {"from": criteria_before, "to": criteria_after}
+                    },
+                    force=True,
+                )
         messages.success(request, _("The targets and the checklist were saved."))
         return redirect("campaign:campaign_detail", campaign.pk)
     return render(
@@ -127,6 +145,16 @@ def campaign_targets(request, pk):
         "campaign/campaign_targets.html",
         {"campaign": campaign, "formset": formset, "criteria_form": criteria_form},
     )
+
+
+def met_criteria(campaign_commune) -> dict[str, str]:
+    """Criterion id -> the day it was met, for the audit trail."""
+    return {
+        str(criterion_id): met_on.isoformat()
+        for criterion_id, met_on in campaign_commune.readiness_checks.values_list(
+            "criterion_id", "met_on"
+        )
+    }
 
 
 @login_required
@@ -145,7 +173,18 @@ def commune_readiness(request, pk, commune_id):
         request.POST or None, criteria=campaign.readiness_criteria.all(), checks=checks
     )
     if request.method == "POST" and form.is_valid():
-        form.save(campaign_commune, request.user)
+        with transaction.atomic():
+            met_before = met_criteria(campaign_commune)
+            form.save(campaign_commune, request.user)
+            met_after = met_criteria(campaign_commune)
+            audit.record_change(
+                campaign_commune,
+                "changed",
+                actor=request.user,
+                before=audit.snapshot(campaign_commune),
+                details={"readiness_met": {"from": met_before, "to": met_after}},
+                force=met_before != met_after,
+            )
         messages.success(request, _("The checklist was saved."))
         return redirect("campaign:campaign_detail", campaign.pk)
     return render(
@@ -196,7 +235,9 @@ def commune_reports(request, pk, commune_id, report_id=None):
     campaign_commune = get_object_or_404(rows.select_related("commune"), commune_id=commune_id)
     report = get_object_or_404(campaign_commune.reports, pk=report_id) if report_id else None
     if request.method == "POST" and report is not None and "delete" in request.POST:
-        report.delete()
+        with transaction.atomic():
+            audit.record_deletion(report, actor=request.user)
+            report.delete()
         messages.success(request, _("The report was removed."))
         return redirect("campaign:commune_reports", campaign.pk, commune_id)
     initial = {}
@@ -210,11 +251,14 @@ def commune_reports(request, pk, commune_id, report_id=None):
         initial=initial,
         campaign_commune=campaign_commune,
     )
+    tracked = audit.Tracked(form.instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.entered_by = request.user
         saved.source = CommuneReport.Source.FORM
-        saved.save()
+        with transaction.atomic():
+            saved.save()
+            tracked.done()
         messages.success(request, _("The report was saved."))
         return redirect("campaign:commune_reports", campaign.pk, commune_id)
     return render(

@@ -5,6 +5,7 @@ with a message that says what to fix.
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +58,27 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number") from None
+
+
+RATE_UNITS = {"s": 1, "m": 60, "h": 3600}
+RATE_PATTERN = re.compile(r"^(\d+)/(\d*)([smh])$")
+
+
+def env_rate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate limit such as 120/m, 20/15m or 10/h: (requests, window in seconds).
+
+    `off` turns the limit off (None)."""
+    raw = os.environ.get(name)
+    text = (default if raw is None or raw.strip() == "" else raw).strip().lower()
+    if text == "off":
+        return None
+    match = RATE_PATTERN.match(text.replace(" ", ""))
+    if match is None or int(match[1]) < 1 or match[2] == "0":
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate limit: use requests/window, for example 120/m "
+            "(a minute), 20/15m (15 minutes), 10/h (an hour), or off"
+        )
+    return int(match[1]), int(match[2] or 1) * RATE_UNITS[match[3]]
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

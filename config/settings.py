@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from config.env import (
     env_database,
     env_int,
     env_list,
+    env_rate,
     env_redis_url,
     env_str,
     load_dotenv,
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_q",
     "axes",
+    "csp",
     "phonenumber_field",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -81,6 +84,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (static files excepted).
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     # The app's time for each API request, for clients and load tests.
     "config.timing.ServerTimingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,6 +249,14 @@ TEAMS_IMPORT_QUEUE_ROWS = env_int("TEAMS_IMPORT_QUEUE_ROWS", 3000)
 # days after their campaign ends (`manage.py purge_citizen_contacts`, run daily);
 # each campaign can set its own period, this is the default for new ones.
 CITIZEN_CONTACT_RETENTION_DAYS = env_int("CITIZEN_CONTACT_RETENTION_DAYS", 30)
+# Records kept only for a while, in days (0: for ever); `manage.py purge_expired_records`
+# runs nightly. Uploaded import files name everyone in them; old messages keep their
+# status and segments but lose number and text; sign-in attempts (django-axes) and the
+# audit trail itself.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+MESSAGE_HISTORY_RETENTION_DAYS = env_int("MESSAGE_HISTORY_RETENTION_DAYS", 365)
+LOGIN_ATTEMPT_RETENTION_DAYS = env_int("LOGIN_ATTEMPT_RETENTION_DAYS", 90)
+AUDIT_EVENT_RETENTION_DAYS = env_int("AUDIT_EVENT_RETENTION_DAYS", 1825)
 # How long after a log reached the server its volunteer may still correct it.
 HELP_SESSION_CORRECTION_HOURS = env_int("HELP_SESSION_CORRECTION_HOURS", 24)
 
@@ -289,9 +303,88 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # sent when a volunteer opens a link from an SMS
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview frames same-origin
+# Other sites get our origin only, never a path (links carry tokens); the embedded video
+# players need that much to play.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of ours uses, refused to them and to the frames they embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    ]
+}
+
+# Content-Security-Policy (django-csp). Our own pages load scripts, styles, images and
+# fonts from this site only; inline code is not allowed unless it carries the request's
+# nonce (nonce="{{ request.csp_nonce }}"). Training modules embed YouTube or Vimeo.
+VIDEO_EMBED_ORIGINS = [
+    "https://www.youtube.com",
+    "https://www.youtube-nocookie.com",
+    "https://player.vimeo.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "frame-src": VIDEO_EMBED_ORIGINS,
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
+# The Wagtail admin (and Django's) under these prefixes gets a policy of its own: their
+# templates and widgets write inline scripts and styles, which carry no nonce, so those
+# are allowed there. Everything else stays on this site, except the video players and
+# their thumbnails an editor previews, and Wagtail's check for new releases.
+ADMIN_URL_PREFIXES = ["/admin/", "/django-admin/"]
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "default-src": [csp.SELF],
+    "script-src": [csp.SELF, csp.UNSAFE_INLINE],
+    "style-src": [csp.SELF, csp.UNSAFE_INLINE],
+    "img-src": [csp.SELF, "data:", "blob:", "https://i.ytimg.com", "https://i.vimeocdn.com"],
+    "connect-src": [csp.SELF, "https://releases.wagtail.org"],
+    "frame-src": [csp.SELF, *VIDEO_EMBED_ORIGINS],
+    "object-src": [csp.NONE],
+    "base-uri": [csp.SELF],
+    "form-action": [csp.SELF],
+    "frame-ancestors": [csp.SELF],  # Wagtail's preview panel frames its own pages
+}
+# Editors' e-mail addresses are not sent to Gravatar: the admin shows its own avatars.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Abuse limits, counted in the cache (config/ratelimit.py; Redis in production, so all
+# hosts count together). Each is requests/window, such as 120/m, 20/15m or 10/h, or off.
+# The phone's sync, per volunteer: the page retries with backoff and sends a full queue
+# in batches of 50, so this leaves a wide margin; a refused request gets Retry-After.
+SYNC_RATE_LIMIT = env_rate("SYNC_RATE_LIMIT", "120/m")
+# Each page behind a link sent by SMS (opt-out, shift answer, invitation, reset code),
+# per client address. Many phones share one address behind an operator's NAT.
+LINK_RATE_LIMIT = env_rate("LINK_RATE_LIMIT", "300/10m")
+# Wrong or used-up tokens and codes on those pages together, per client address; past
+# it, that address is refused on all of them until the window ends.
+WRONG_LINK_RATE_LIMIT = env_rate("WRONG_LINK_RATE_LIMIT", "20/15m")
 # Volunteers stay signed in on their phone for a whole campaign.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_DAYS", 60) * 24 * 3600
 
@@ -306,5 +399,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         # Wagtail's background work (search index, references) logs every task at INFO.
         "django_tasks": {"level": "WARNING"},
+        # Twilio's client logs every request, its headers and the answer's at INFO.
+        "twilio.http_client": {"level": "WARNING"},
     },
 }

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.audited_admin import AuditedAdmin
 from notifications.models import Message, MessageAttempt, OptOut
 
 
@@ -11,7 +12,7 @@ class MessageAttemptInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["recipient", "kind", "status", "segment_count", "attempts", "created_at"]
     list_filter = ["status", "kind", "encoding", "last_error_code"]
     search_fields = ["recipient", "idempotency_key", "provider_message_id"]
@@ -23,7 +24,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OptOut)
-class OptOutAdmin(admin.ModelAdmin):
+class OptOutAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["phone", "source", "created_at", "ended_at"]
     list_filter = ["source"]
     search_fields = ["phone"]

@@ -22,6 +22,7 @@ from django_q.tasks import async_task
 
 from notifications.models import Message, MessageAttempt, OptOut
 from notifications.providers import Next, ProviderError, get_provider
+from notifications.signals import opt_out_changed
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
@@ -148,7 +149,7 @@ def failed(message: Message, attempt: MessageAttempt, error: ProviderError) -> s
         attempt.outcome = MessageAttempt.Outcome.FAILED
         attempt.save()
         if error.opted_out:
-            opt_out(message.recipient, OptOut.Source.PROVIDER)
+            opt_out(message.recipient, OptOut.Source.PROVIDER, message=message)
         finish(message, Status.FAILED, error.code, error.reason)
         return "failed"
     if error.next_step is Next.UNKNOWN:
@@ -200,12 +201,17 @@ def finish(message: Message, status: str, code: str, reason: str) -> None:
     )
 
 
-def opt_out(phone: str, source: str) -> OptOut:
+def opt_out(phone: str, source: str, *, message: Message | None = None) -> OptOut:
+    """Record that `phone` wants no more messages (once: a standing opt-out is kept).
+
+    `message` is the one they answered, when known; the audit trail places the event
+    by it."""
     with transaction.atomic():
         existing = OptOut.objects.active().filter(phone=phone).first()
         if existing:
             return existing
         optout = OptOut.objects.create(phone=phone, source=source)
+        opt_out_changed.send(sender=OptOut, opt_out=optout, operation="opted_out", message=message)
     Message.objects.filter(recipient=phone, status=Status.QUEUED).update(
         status=Status.CANCELLED,
         last_error_code="opted_out",
@@ -213,6 +219,20 @@ def opt_out(phone: str, source: str) -> OptOut:
         next_attempt_at=None,
     )
     return optout
+
+
+def opt_back_in(phone: str, *, message: Message | None = None) -> int:
+    """The person asks for messages again: their standing opt-out ends (kept as history).
+
+    Returns how many opt-outs ended (0 or 1)."""
+    with transaction.atomic():
+        ended = list(OptOut.objects.active().filter(phone=phone).select_for_update())
+        OptOut.objects.filter(pk__in=[o.pk for o in ended]).update(ended_at=timezone.now())
+        for optout in ended:
+            opt_out_changed.send(
+                sender=OptOut, opt_out=optout, operation="opted_in", message=message
+            )
+    return len(ended)
 
 
 # The sweep -------------------------------------------------------------------------------
@@ -291,5 +311,8 @@ def dispatch_due(now: datetime) -> int:
     ids = list(due)
     Message.objects.filter(pk__in=ids).update(dispatched_at=now)
     for message_id in ids:
-        async_task(SEND_TASK, message_id)
+        # The message and its attempts are the record: a successful send leaves no task
+        # result (with save_limit, storing one costs the cluster's monitor a locking read
+        # of the last thousand results, per message). Failed tasks are still kept.
+        async_task(SEND_TASK, message_id, save=False)
     return len(ids)

@@ -51,18 +51,23 @@ def twilio_status(request):
         return HttpResponseForbidden("invalid signature")
     sid = request.POST.get("MessageSid", "")
     status = REPORTED.get(request.POST.get("MessageStatus", ""))
-    message = Message.objects.filter(provider_message_id=sid).first() if sid else None
+    # Twilio's ids are letters and digits; anything else (a NUL byte, which PostgreSQL
+    # refuses in a query) is not one of ours.
+    ours = sid.isascii() and sid.isalnum()
+    message = Message.objects.filter(provider_message_id=sid).first() if ours else None
     if message is None or status is None:
         return HttpResponse(status=204)  # not ours, or a step we do not record
     fields = {}
     code = request.POST.get("ErrorCode", "")
+    if not (code.isascii() and code.isdigit() and len(code) <= 20):
+        code = ""  # Twilio's codes are numbers; last_error_code holds 20 characters
     if status == Message.Status.DELIVERED:
         fields["delivered_at"] = timezone.now()
     if code:
         fields.update(last_error_code=code, last_error_reason=f"Twilio error {code}")
     sending.advance(message, status, **fields)
     if code == str(UNSUBSCRIBED):
-        sending.opt_out(message.recipient, OptOut.Source.PROVIDER)
+        sending.opt_out(message.recipient, OptOut.Source.PROVIDER, message=message)
     return HttpResponse(status=204)
 
 
@@ -89,7 +94,7 @@ def twilio_inbound(request):
         sending.opt_out(phone, OptOut.Source.KEYWORD)
         return twiml(_("You will get no more messages. Reply START to get them again."))
     if word in START_WORDS:
-        OptOut.objects.active().filter(phone=phone).update(ended_at=timezone.now())
+        sending.opt_back_in(phone)
         return twiml(_("You will get messages again. Reply STOP to stop them."))
     if word in HELP_WORDS:
         return twiml(_("Digihelp: reply STOP to stop messages, START to get them again."))

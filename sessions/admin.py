@@ -1,11 +1,12 @@
 from django.contrib import admin
 
+from config.audited_admin import AuditedAdmin
 from sessions import rollups
 from sessions.models import ApiToken, HelpSession
 
 
 @admin.register(HelpSession)
-class HelpSessionAdmin(admin.ModelAdmin):
+class HelpSessionAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["helped_at", "commune", "volunteer", "outcome", "campaign"]
     list_filter = ["campaign", "outcome", "services"]
     date_hierarchy = "helped_at"
@@ -47,7 +48,7 @@ class HelpSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "user", "created_at", "last_used_at", "revoked_at"]
     raw_id_fields = ["user"]
     # Keys are made by `manage.py create_api_token`, which shows the key once.

@@ -13,10 +13,11 @@ never leave through the API.
 
 import hashlib
 import json
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, ConfigDict
 
 from campaign.models import Campaign, ServiceType
+from config import ratelimit
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
@@ -144,6 +146,16 @@ class Problem(Schema):
     detail: str
 
 
+class ParameterProblem(Schema):
+    detail: list[dict] = Field(description="One entry per parameter that did not validate")
+
+
+# Every route answers 401 without a working key or session.
+UNAUTHORISED = {401: Problem}
+# A query or path parameter of the wrong type or out of range.
+INVALID_PARAMETERS = {422: ParameterProblem}
+
+
 class HelpSessionOut(Schema):
     uuid: UUID
     volunteer: int
@@ -188,7 +200,7 @@ def volunteer_of(request) -> Volunteer:
 
 @api.post(
     "/help-sessions/sync",
-    response={200: SyncOut, 400: Problem, 403: Problem},
+    response={200: SyncOut, 400: Problem, 403: Problem, 429: Problem, **UNAUTHORISED},
     summary="Send a batch of logs",
     openapi_extra={
         "requestBody": {
@@ -201,8 +213,10 @@ def sync(request):
     """Store up to 500 logs; one result per log, in the order sent: `created`,
     `duplicate` (this UUID with this content is stored already), `conflict` (this UUID
     is stored with other content; nothing changed) or `invalid` (with `errors` per
-    field). Sending the same batch again creates nothing."""
+    field). Sending the same batch again creates nothing. Too many requests for one
+    volunteer (120 a minute unless configured otherwise) get 429 and `Retry-After`."""
     volunteer = volunteer_of(request)
+    ratelimit.enforce("sync", str(volunteer.pk), settings.SYNC_RATE_LIMIT)
     try:
         payload = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError, RecursionError):  # nested past what json reads
@@ -264,15 +278,26 @@ class SessionFilters(Schema):
 
 
 def vietnam_time(moment: datetime) -> datetime:
-    """A time given without an offset is Vietnam's, as in the logs themselves."""
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    """A time given without an offset is Vietnam's, as in the logs themselves.
+
+    Returned in UTC: PostgreSQL takes no offset beyond 15:59 (ISO 8601 allows 23:59),
+    and a moment that is before year 1 or after 9999 in UTC is as far as can be."""
+    aware = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    try:
+        return aware.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if aware.year == 1 else datetime.max).replace(tzinfo=UTC)
 
 
 def visible_sessions(user):
     return HelpSession.objects.visible_to(user).select_related("volunteer", "commune")
 
 
-@api.get("/help-sessions", response=HelpSessionPage, summary="Sessions in your scope")
+@api.get(
+    "/help-sessions",
+    response={200: HelpSessionPage, **UNAUTHORISED, **INVALID_PARAMETERS},
+    summary="Sessions in your scope",
+)
 def list_sessions(request, filters: Query[SessionFilters]):
     """Newest first. Volunteers see their own sessions, coordinators those of their
     communes, organisers those of their province."""
@@ -291,7 +316,7 @@ def list_sessions(request, filters: Query[SessionFilters]):
 
 @api.get(
     "/help-sessions/{session_uuid}",
-    response={200: HelpSessionOut, 404: Problem},
+    response={200: HelpSessionOut, 404: Problem, **UNAUTHORISED, **INVALID_PARAMETERS},
     summary="One session",
 )
 def get_session(request, session_uuid: UUID):
@@ -301,7 +326,11 @@ def get_session(request, session_uuid: UUID):
     return as_output(session)
 
 
-@api.get("/services", response=list[ServiceOut], summary="The service catalogue")
+@api.get(
+    "/services",
+    response={200: list[ServiceOut], **UNAUTHORISED},
+    summary="The service catalogue",
+)
 def list_services(request):
     services = ServiceType.objects.filter(active=True).select_related("province")
     return [
@@ -322,6 +351,24 @@ def not_signed_in(request, exc):
         {"detail": _("Sign in, or send an API key: Authorization: Bearer <key>.")},
         status=401,
     )
+
+
+@api.exception_handler(ratelimit.RateLimited)
+def too_many_requests(request, exc):
+    """SYNC_RATE_LIMIT: the phone keeps its logs and sends them again after Retry-After."""
+    response = api.create_response(
+        request,
+        {
+            "detail": _(
+                "Too many requests from this account: try again in %(seconds)d seconds. "
+                "Logs not sent yet stay on the phone."
+            )
+            % {"seconds": exc.retry_after}
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -59,6 +59,8 @@ def erase_contact(session: HelpSession, *, actor=None) -> None:
         f"Citizen's phone number erased on request (help session {session.uuid})",
         actor=actor,
         province=session.campaign.province,
+        commune=session.commune,
+        subject=session,
         details={"help_session": str(session.uuid), "reason": "consent withdrawn"},
     )
 

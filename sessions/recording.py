@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from campaign import audit
 from campaign.models import Campaign, ServiceType
 from notifications.phones import InvalidPhone, normalise_mobile
 from sessions import rollups
@@ -547,7 +548,9 @@ def correct_session(session: HelpSession, item: dict, *, remove_contact=False, n
         return checker.errors
     services = values.pop("services")
     with transaction.atomic():
-        counted = rollups.contribution(session, list(session.services.all()))
+        services_before = list(session.services.all())
+        before = audit.snapshot(session)
+        counted = rollups.contribution(session, services_before)
         for name in ("minutes", "procedure", "age_band", "gender", "outcome", "note",
                      *PRIORITY_GROUPS):  # fmt: skip
             setattr(session, name, values[name])
@@ -555,6 +558,19 @@ def correct_session(session: HelpSession, item: dict, *, remove_contact=False, n
         session.save()
         session.services.set(services)
         rollups.apply_change(counted, rollups.contribution(session, services))
+        codes_before = sorted(service.code for service in services_before)
+        codes_after = sorted(service.code for service in services)
+        audit.record_change(
+            session,
+            "corrected",
+            actor=session.volunteer.user,
+            before=before,
+            details=(
+                {"services": {"from": codes_before, "to": codes_after}}
+                if codes_before != codes_after
+                else None
+            ),
+        )
         if remove_contact and session.citizen_phone:
             erase_contact(session, actor=session.volunteer.user)
     return {}

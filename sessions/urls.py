@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from sessions import dashboard_views, list_views, views
+from sessions import dashboard_views, list_views, privacy_views, views
 
 app_name = "help_sessions"
 
@@ -33,5 +33,21 @@ urlpatterns += [
         r"^dashboard/(?P<campaign_id>[0-9]+)/(?P<table>communes|daily)\.(?P<file_format>xlsx|csv)$",
         dashboard_views.dashboard_export,
         name="dashboard_export",
+    ),
+]
+
+# Personal-data requests: a volunteer's or a citizen's data exported or erased (organisers).
+urlpatterns += [
+    path("privacy/citizens/", privacy_views.citizen_data, name="citizen_data"),
+    path("privacy/volunteers/<int:pk>/", privacy_views.volunteer_data, name="volunteer_data"),
+    re_path(
+        r"^privacy/volunteers/(?P<pk>[0-9]+)/export\.(?P<file_format>json|xlsx)$",
+        privacy_views.volunteer_data_export,
+        name="volunteer_data_export",
+    ),
+    path(
+        "privacy/volunteers/<int:pk>/erase/",
+        privacy_views.volunteer_erase,
+        name="volunteer_erase",
     ),
 ]

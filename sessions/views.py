@@ -164,6 +164,7 @@ def strings() -> dict:
         "waiting": _("%(count)s waiting to send"),
         "all_sent": _("Everything is sent."),
         "offline": _("No connection: logs are kept on this phone and sent later."),
+        "busy": _("The server asks to wait: logs are kept on this phone and sent in a moment."),
         "sign_in": _("Sign in again to send the logs kept on this phone."),
         "rejected": _("Not accepted, please log again:"),
         "choose_service": _("Choose at least one service."),
@@ -305,6 +306,7 @@ def manifest(request):
 def offline_files() -> list[str]:
     return [
         static("css/digihelp.css"),
+        static("sessions/log.css"),
         static("sessions/log.js"),
         static("sessions/icon-192.png"),
     ]

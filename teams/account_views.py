@@ -1,7 +1,8 @@
 """A volunteer's account on their phone: the invitation link and the reset by SMS code.
 
 After either, the volunteer is signed in on that phone for SESSION_COOKIE_AGE, long
-enough for a campaign, and lands on their shifts.
+enough for a campaign, and lands on their shifts. Both pages are limited per client
+address, and so are wrong links and codes (config.ratelimit.link_page).
 """
 
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from config.ratelimit import count_wrong_link, link_page
 from config.security import client_ip
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.accounts import (
@@ -63,10 +65,12 @@ def sign_in(request, user):
 
 
 @require_http_methods(["GET", "POST"])
+@link_page("account-activate")
 def account_activate(request, uidb64: str, token: str):
     """The page behind the invitation SMS: set a password, and be signed in."""
     user = user_for_activation(uidb64, token)
     if user is None:
+        count_wrong_link(request)
         return render(request, "teams/account_link_invalid.html", status=410)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -90,6 +94,7 @@ def account_reset(request):
 
 
 @require_http_methods(["GET", "POST"])
+@link_page("account-reset-code")
 def account_reset_code(request):
     """The code from the SMS and a new password; a wrong code uses up one try."""
     if request.method == "GET":
@@ -105,6 +110,7 @@ def account_reset_code(request):
         phone = form.cleaned_data["phone"]
         user = user_for_reset_code(phone, form.cleaned_data["code"])
         if user is None:
+            count_wrong_link(request)
             form.add_error("code", _("This code is wrong or has expired. Ask for a new one."))
         else:
             password_form = SetPasswordForm(user, request.POST)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from config.audited_admin import AuditedAdmin
 from teams.models import (
     Assignment,
     Broadcast,
@@ -20,7 +21,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["full_name", "phone", "affiliation", "home_commune", "active"]
     list_filter = ["affiliation", "active"]
     search_fields = ["search_name", "phone"]
@@ -29,7 +30,7 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["name", "commune", "village"]
     search_fields = ["name", "commune__name"]
     raw_id_fields = ["commune"]
@@ -38,7 +39,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["original_name", "province", "uploaded_by", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["province", "uploaded_by"]
@@ -47,7 +48,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
+class BroadcastAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["created_at", "team", "commune", "campaign", "composed_by", "recipient_count"]
     list_select_related = ["team__commune", "commune", "campaign", "composed_by"]
     raw_id_fields = ["team", "commune", "campaign", "composed_by"]
@@ -60,7 +61,7 @@ class BroadcastAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["volunteer", "commune", "campaign", "starts_on", "ends_on"]
     list_filter = ["campaign"]
     raw_id_fields = ["volunteer", "commune"]
@@ -74,7 +75,7 @@ class ShiftSignupInline(admin.TabularInline):
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = [
         "place",
         "commune",
@@ -90,7 +91,7 @@ class ShiftAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "created_at", "revoked_at"]
     raw_id_fields = ["volunteer", "commune"]
     readonly_fields = ["token"]

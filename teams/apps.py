@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TeamsConfig(AppConfig):
     name = "teams"
     verbose_name = _("Teams and volunteers")
+
+    def ready(self):
+        from notifications.signals import opt_out_changed
+        from teams.trail import record_opt_out
+
+        # Opt-outs recorded by the link, the webhooks or the send itself, in the trail.
+        opt_out_changed.connect(record_opt_out, dispatch_uid="teams.trail.opt_out")

@@ -105,7 +105,11 @@ class AssignmentImport:
         self.sheet = sheet
         self.campaign = campaign
 
-    def run(self, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
+    def run(
+        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
+    ) -> ImportReport:
+        """Check, then write (unless `dry_run`); `on_written(report)` runs in the
+        transaction that writes."""
         report, rows, repeats = checked_rows(
             self.sheet,
             self.validate,
@@ -134,6 +138,8 @@ class AssignmentImport:
                 ],
                 batch_size=BATCH,
             )
+            if on_written is not None:
+                on_written(report)
         report.written = True
         return report
 

@@ -128,7 +128,11 @@ class CommuneReportImport:
         self.communes = communes
         self.user = user
 
-    def run(self, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
+    def run(
+        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
+    ) -> ImportReport:
+        """Check, then write (unless `dry_run`); `on_written(report)` runs in the
+        transaction that writes."""
         report, rows, repeats = checked_rows(
             self.sheet,
             self.validate,
@@ -178,6 +182,8 @@ class CommuneReportImport:
                 ["period_start", *FIGURES, "source", "entered_by", "updated_at"],
                 batch_size=BATCH,
             )
+            if on_written is not None:
+                on_written(report)
         report.written = True
         return report
 

@@ -19,6 +19,7 @@ from django_q.tasks import async_task
 from campaign.models import Commune
 from teams.importing import ImportReport, MemberImport, read_sheet
 from teams.models import ImportJob
+from teams.trail import import_recorder
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,16 @@ def execute(job: ImportJob) -> None:
                 province=job.province,
                 communes=Commune.objects.visible_to(job.uploaded_by),
                 progress=save_progress,
-            ).run(skip_invalid=job.skip_invalid)
+            ).run(
+                skip_invalid=job.skip_invalid,
+                on_written=import_recorder(
+                    "members",
+                    actor=job.uploaded_by,
+                    province=job.province,
+                    filename=job.original_name,
+                    import_job=job.pk,
+                ),
+            )
             failure = (
                 ""
                 if report.written

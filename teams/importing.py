@@ -141,11 +141,17 @@ def read_sheet(filename: str, content: bytes) -> Sheet:
         delimiter = max(",;\t", key=first_line.count)
         reader = csv.reader(io.StringIO(text), delimiter=delimiter)
         headers, rows = [], []
-        for values in reader:
-            if reader.line_num == 1 and not headers:
-                headers = values
-            else:
-                rows.append((reader.line_num, values))
+        try:
+            for values in reader:
+                if reader.line_num == 1 and not headers:
+                    headers = values
+                else:
+                    rows.append((reader.line_num, values))
+        except csv.Error as error:  # e.g. a cell over the csv module's 128 KiB limit
+            raise UnreadableFile(
+                _("%(name)s, line %(line)s: not readable as CSV (%(error)s)")
+                % {"name": filename, "line": reader.line_num, "error": error}
+            ) from None
         return Sheet(headers, rows)
     raise UnreadableFile(
         _("%(name)s: only .xlsx and .csv files can be imported") % {"name": filename}
@@ -194,7 +200,8 @@ def clean_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    # NUL is never meant, and PostgreSQL cannot store it.
+    return " ".join(str(value).replace("\x00", "").split())
 
 
 class CommuneIndex:
@@ -214,9 +221,10 @@ class CommuneIndex:
 
     def by_official_code(self, raw) -> Commune | None:
         text = clean_text(raw)
-        if not text.isdigit():
+        # ASCII only: "²" passes isdigit() but not int(), and int() refuses 4,300 digits.
+        if not (text.isascii() and text.isdigit()):
             return None
-        return self.by_code.get(f"{int(text):05d}")
+        return self.by_code.get(text.lstrip("0").rjust(5, "0"))
 
     def named(self, raw) -> list[Commune]:
         return self.by_name.get(fold(clean_text(raw)), [])
@@ -303,11 +311,16 @@ class MemberImport:
         self.communes = communes
         self.progress = progress or (lambda done, total, errors: None)
 
-    def run(self, *, dry_run: bool = False, skip_invalid: bool = False) -> ImportReport:
+    def run(
+        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
+    ) -> ImportReport:
+        """Check, then write (unless `dry_run`). `on_written(report)` is called in the
+        transaction that writes, so the audit trail records the import with it."""
         report, rows, repeats = checked_rows(self.sheet, self.validate, skip_invalid=skip_invalid)
         if rows is None:
             return report
         report.unchanged = repeats  # exact repeats of earlier rows add nothing
+        self.on_written = on_written
         self.write(rows, report, dry_run=dry_run)
         return report
 
@@ -486,7 +499,7 @@ class MemberImport:
                 if row.phone not in new_volunteers:
                     new_volunteers[row.phone] = (
                         row.full_name,
-                        fold(row.full_name),
+                        Volunteer.search_key(row.full_name),
                         row.phone,
                         row.affiliation or Affiliation.OTHER,
                         row.organisation,
@@ -540,6 +553,8 @@ class MemberImport:
             Membership.objects.bulk_update(
                 changed_memberships.values(), ["role"], batch_size=BATCH
             )
+            if getattr(self, "on_written", None):
+                self.on_written(report)
         report.written = True
 
     @staticmethod
@@ -606,7 +621,7 @@ class MemberImport:
             pk=pk,
             phone=row.phone,
             full_name=row.full_name,
-            search_name=fold(row.full_name),
+            search_name=Volunteer.search_key(row.full_name),
             affiliation=affiliation_now,
             organisation=organisation_now,
             home_commune_id=home_now,

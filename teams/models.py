@@ -114,8 +114,13 @@ class Volunteer(models.Model):
         return f"{self.full_name} ({self.phone})"
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.full_name)
+        self.search_name = self.search_key(self.full_name)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def search_key(full_name: str) -> str:
+        """The folded name, cut to the column: folding can lengthen it ("ß" is "ss")."""
+        return fold(full_name)[:200]
 
 
 class TeamQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from campaign.models import Commune
 from teams.commune_reports import COLUMNS, CommuneReportImport
 from teams.coverage import campaigns_visible_to
 from teams.forms import CommuneReportImportForm
+from teams.trail import import_recorder
 from teams.views import campaign_staff_required
 
 
@@ -32,7 +33,17 @@ def report_import(request):
             campaign,
             communes=Commune.objects.visible_to(request.user),
             user=request.user,
-        ).run(dry_run=checked, skip_invalid=form.cleaned_data["skip_invalid"])
+        ).run(
+            dry_run=checked,
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            on_written=import_recorder(
+                "commune_reports",
+                actor=request.user,
+                province=campaign.province,
+                filename=form.cleaned_data["file"].name,
+                campaign=campaign.pk,
+            ),
+        )
         if report.written:
             messages.success(
                 request,

@@ -8,6 +8,7 @@ withdraws them, and a shift that has started stays as it is.
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaign import audit
 from campaign.models import Campaign, CampaignCommune, Commune
 from teams.coverage import campaigns_visible_to, monday_of
 from teams.forms import RosterCommunesForm, RosterFormSet, ShiftForm
@@ -71,7 +73,18 @@ def roster_generate(request, campaign_id):
     choice = RosterCommunesForm(data, campaign=campaign)
     if data is not None and rows.is_valid() and choice.is_valid():
         communes = choice.cleaned_data["communes"] or None
-        created = generate_roster(campaign, weekly_slots(rows.cleaned_data), communes=communes)
+        with transaction.atomic():
+            created = generate_roster(campaign, weekly_slots(rows.cleaned_data), communes=communes)
+            audit.record_change(
+                campaign,
+                "generated",
+                actor=request.user,
+                details={
+                    "shifts_created": created,
+                    "communes": [c.pk for c in communes] if communes else "all",
+                },
+                force=True,
+            )
         messages.success(
             request,
             ngettext("%(count)s shift created.", "%(count)s shifts created.", created)
@@ -99,7 +112,9 @@ def shift_new(request):
         raise Http404
     form = ShiftForm(request.POST or None, instance=Shift(campaign=campaign, commune=commune))
     if request.method == "POST" and form.is_valid():
-        shift = form.save()
+        with transaction.atomic():
+            shift = form.save()
+            audit.record_change(shift, "created", actor=request.user)
         messages.success(request, _("The shift was added."))
         return redirect(commune_week_url(shift))
     back = reverse("teams:coverage_commune", args=[campaign.pk, commune.pk])
@@ -119,13 +134,16 @@ def shift_edit(request, pk):
         return redirect(commune_week_url(shift))
     before = (shift.starts_at, shift.ends_at, shift.place)
     form = ShiftForm(request.POST or None, instance=shift)
+    tracked = audit.Tracked(shift, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        shift = form.save(commit=False)
-        shift.save(update_fields=["place", "volunteers_needed", "language", "skill"])
-        if (shift.starts_at, shift.ends_at) != before[:2]:
-            move_shift(shift, shift.starts_at, shift.ends_at)
-        elif shift.place != before[2]:
-            shift_changed(shift)  # the reminders name the place
+        with transaction.atomic():
+            shift = form.save(commit=False)
+            shift.save(update_fields=["place", "volunteers_needed", "language", "skill"])
+            if (shift.starts_at, shift.ends_at) != before[:2]:
+                move_shift(shift, shift.starts_at, shift.ends_at)
+            elif shift.place != before[2]:
+                shift_changed(shift)  # the reminders name the place
+            tracked.done()
         messages.success(request, _("The shift was saved."))
         return redirect(commune_week_url(shift))
     return render(
@@ -151,7 +169,10 @@ def shift_cancel(request, pk):
     elif has_started(shift):
         messages.error(request, _("A shift that has started cannot be cancelled."))
     else:
-        cancel_shift(shift)
+        tracked = audit.Tracked(shift, actor=request.user, operation="cancelled")
+        with transaction.atomic():
+            cancel_shift(shift)
+            tracked.done()
         messages.success(request, _("The shift was cancelled and its reminders withdrawn."))
     return redirect(commune_week_url(shift))
 

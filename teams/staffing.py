@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaign import audit
 from campaign.models import Campaign
 from notifications.models import Message
 from notifications.outbox import queue_message
@@ -31,6 +33,7 @@ from teams.forms import AssignmentForm, AssignmentImportForm
 from teams.models import Assignment, Shift, Volunteer
 from teams.scheduling import Refused, sign_up
 from teams.shift_links import invite
+from teams.trail import import_recorder
 from teams.views import campaign_staff_required
 
 # Messages ---------------------------------------------------------------------------
@@ -168,7 +171,9 @@ def place_on_shift(request, pk):
         )
         return redirect(back)
     try:
-        signup = sign_up(volunteer, shift, placed_by_coordinator=True)
+        with transaction.atomic():
+            signup = sign_up(volunteer, shift, placed_by_coordinator=True)
+            audit.record_change(signup, "created", actor=request.user)
     except Refused as reason:
         messages.error(
             request,
@@ -192,8 +197,10 @@ def assignment_new(request):
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        assignment = form.save()
-        send_assignment_notice(assignment)
+        with transaction.atomic():
+            assignment = form.save()
+            audit.record_change(assignment, "created", actor=request.user)
+            send_assignment_notice(assignment)
         messages.success(
             request,
             _("%(name)s was assigned to %(commune)s and notified by SMS.")
@@ -228,8 +235,17 @@ def assignment_import(request):
     if request.method == "POST" and form.is_valid():
         checked = "import" not in request.POST
         skip_invalid = form.cleaned_data["skip_invalid"]
-        report = AssignmentImport(form.sheet, form.cleaned_data["campaign"]).run(
-            dry_run=checked, skip_invalid=skip_invalid
+        campaign = form.cleaned_data["campaign"]
+        report = AssignmentImport(form.sheet, campaign).run(
+            dry_run=checked,
+            skip_invalid=skip_invalid,
+            on_written=import_recorder(
+                "assignments",
+                actor=request.user,
+                province=campaign.province,
+                filename=form.cleaned_data["file"].name,
+                campaign=campaign.pk,
+            ),
         )
         if report.written:
             messages.success(

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Count, Prefetch, Sum, When
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaign import audit
 from campaign.access import is_staff_of_campaigns
-from campaign.models import Commune
+from campaign.models import AuditEvent, Commune, Role
 from notifications.models import Message
 from notifications.segments import (
     ENCODING_LABELS,
@@ -135,8 +137,11 @@ def team_edit(request, pk=None):
     if pk is not None:
         team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
     form = TeamForm(request.POST or None, instance=team, user=request.user)
+    tracked = audit.Tracked(form.instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        team = form.save()
+        with transaction.atomic():
+            team = form.save()
+            tracked.done()
         messages.success(request, _("Team “%(name)s” saved.") % {"name": team.name})
         return redirect("teams:team_detail", pk=team.pk)
     return render(request, "teams/team_form.html", {"form": form, "team": team})
@@ -148,7 +153,9 @@ def membership_add(request, pk):
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
     form = MembershipForm(request.POST, team=team)
     if form.is_valid():
-        membership = form.save()
+        with transaction.atomic():
+            membership = form.save()
+            audit.record_change(membership, "created", actor=request.user)
         messages.success(
             request,
             _("%(name)s added to the team.") % {"name": membership.volunteer.full_name},
@@ -167,7 +174,9 @@ def membership_add(request, pk):
 def membership_remove(request, pk, membership_pk):
     team = get_object_or_404(Team.objects.visible_to(request.user), pk=pk)
     membership = get_object_or_404(team.memberships.select_related("volunteer"), pk=membership_pk)
-    membership.delete()
+    with transaction.atomic():
+        audit.record_deletion(membership, actor=request.user)
+        membership.delete()
     messages.success(
         request, _("%(name)s removed from the team.") % {"name": membership.volunteer.full_name}
     )
@@ -210,13 +219,23 @@ def volunteer_edit(request, pk=None):
     if pk is not None:
         volunteer = get_object_or_404(Volunteer.objects.visible_to(request.user), pk=pk)
     form = VolunteerForm(request.POST or None, instance=volunteer, user=request.user)
+    tracked = audit.Tracked(form.instance, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        volunteer = form.save()  # save() keeps search_name in step with the name
+        with transaction.atomic():
+            volunteer = form.save()  # save() keeps search_name in step with the name
+            tracked.done()
         messages.success(request, _("%(name)s saved.") % {"name": volunteer.full_name})
         if form.phone_warning:
             messages.warning(request, form.phone_warning)
         return redirect("teams:volunteer_list")
-    return render(request, "teams/volunteer_form.html", {"form": form, "volunteer": volunteer})
+    may_answer_requests = request.user.is_superuser or (
+        Role.objects.filter(user=request.user, kind=Role.Kind.ORGANISER).exists()
+    )
+    return render(
+        request,
+        "teams/volunteer_form.html",
+        {"form": form, "volunteer": volunteer, "may_answer_requests": may_answer_requests},
+    )
 
 
 @campaign_staff_required
@@ -238,6 +257,7 @@ def volunteer_invite(request, pk):
 def export(request, file_format):
     communes = Commune.objects.visible_to(request.user)
     name = "thanh-vien"
+    commune = None
     if commune_id := request.GET.get("commune"):
         if not commune_id.isdigit():
             raise Http404
@@ -246,12 +266,13 @@ def export(request, file_format):
         name = f"thanh-vien-{commune.code}"
     content = export_members(communes, file_format)
     # Every export of personal data is recorded: who, what, when.
-    logger.info(
-        "Team members exported by user %s (%s, %s bytes, commune %s)",
-        request.user.pk,
-        file_format,
-        len(content),
-        request.GET.get("commune") or "all visible",
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        _("Teams and volunteers (.%(format)s)") % {"format": file_format},
+        actor=request.user,
+        province=commune.province if commune else audit.actor_province(request.user),
+        commune=commune,
+        details={"commune": commune.pk if commune else None, "format": file_format},
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
     filename = f"{name}-{timezone.localdate():%Y%m%d}.{file_format}"

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.models import Campaign
+from config.ratelimit import count_wrong_link, link_page
 from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
 from teams.coverage import places_held_of_each_shift
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
@@ -52,9 +53,11 @@ def signups_with_shifts():
 
 
 @require_http_methods(["GET", "POST"])
+@link_page("shift-answer")
 def shift_answer(request, pk: int, token: str):
     """The page behind the SMS link, in Vietnamese as the SMS is."""
     if not valid_shift_token(pk, token):
+        count_wrong_link(request)
         raise Http404
     signup = get_object_or_404(signups_with_shifts(), pk=pk)
     with translation.override("vi"):

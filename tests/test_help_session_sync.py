@@ -1301,6 +1301,12 @@ def test_whatever_a_phone_sends_each_item_gets_one_result_and_never_a_server_err
         assert bool(result["errors"]) == (result["status"] == "invalid")
         if not isinstance(item, dict):
             assert result["status"] == "invalid"
+    # The phone sends the same batch again (it never heard the answer): nothing new.
+    stored = HelpSession.objects.count()
+    again = sync(api, items)
+    assert again.status_code == 200, again.content
+    assert "created" not in {result["status"] for result in again.json()["results"]}
+    assert HelpSession.objects.count() == stored
 
 
 # Defaults, numbers as text and the caller's own id do not make a log different

@@ -300,6 +300,17 @@ def no_data(world):
     return {}
 
 
+CITIZEN_PHONE = "+84912000999"
+
+
+def citizen_request(world, action="erase"):
+    """A citizen of commune A who gave their number asks for it to be erased."""
+    HelpSession.objects.filter(pk=world.session_a.pk).update(
+        citizen_phone=CITIZEN_PHONE, contact_consent_at=timezone.now()
+    )
+    return {"phone": "0912000999", "action": action, "confirm": "on"}
+
+
 def upload(name, text):
     return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
 
@@ -497,6 +508,53 @@ MATRIX = [
         post=NOBODY,
         data=no_data,
         writes=(OptOut,),
+    ),
+    # The audit trail: organisers see their province's events; nobody else sees any.
+    Case(
+        "campaign:audit_log",
+        "the audit trail",
+        at("campaign:audit_log"),
+        ORGANISERS,
+        scoped=True,
+    ),
+    Case(
+        "campaign:audit_export",
+        "the audit trail as .csv",
+        at("campaign:audit_export"),
+        ORGANISERS,
+        scoped=True,
+    ),
+    # Personal-data requests: organisers, for their own province's people.
+    Case(
+        "help_sessions:citizen_data",
+        "a citizen's number of commune A, erased on request",
+        at("help_sessions:citizen_data"),
+        ORGANISERS,
+        # Cao Bằng's organiser is told that nothing of theirs holds the number.
+        post=(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, UNCHANGED, FORBIDDEN),
+        data=citizen_request,
+        writes=(HelpSession,),
+    ),
+    Case(
+        "help_sessions:volunteer_data",
+        "the personal data held about volunteer A",
+        at("help_sessions:volunteer_data", pk=the("volunteer_a")),
+        ORGANISERS_OF_X,
+    ),
+    Case(
+        "help_sessions:volunteer_data_export",
+        "the download of the personal data held about volunteer A",
+        at("help_sessions:volunteer_data_export", pk=the("volunteer_a"), file_format="json"),
+        ORGANISERS_OF_X,
+    ),
+    Case(
+        "help_sessions:volunteer_erase",
+        "erasing volunteer A on request",
+        at("help_sessions:volunteer_erase", pk=the("volunteer_a")),
+        (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED, FORBIDDEN),
+        post=(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, DONE, NOT_FOUND, FORBIDDEN),
+        data=lambda world: {"confirm": "on"},
+        writes=(Volunteer,),
     ),
     # Campaigns.
     Case("campaign:overview", "the start page", at("campaign:overview"), SIGNED_IN, scoped=True),

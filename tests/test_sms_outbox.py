@@ -252,7 +252,7 @@ def test_statuses_only_move_forward(queue):
 
 def test_due_messages_are_dispatched_once_until_they_look_lost(db, monkeypatch):
     dispatched = []
-    monkeypatch.setattr(sending, "async_task", lambda name, pk: dispatched.append(pk))
+    monkeypatch.setattr(sending, "async_task", lambda name, pk, **options: dispatched.append(pk))
     later = timezone.now() + timedelta(hours=2)
     queue_message(PHONE, "a", kind="test", key="due")
     queue_message(PHONE, "b", kind="test", key="later", send_at=later)

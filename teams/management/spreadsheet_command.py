@@ -7,9 +7,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from teams.importing import UnreadableFile, read_sheet, write_errors_file
+from teams.trail import import_recorder
 
 
 class SpreadsheetImportCommand(BaseCommand):
+    # What the import writes, as teams.trail.IMPORT_KINDS names it: each run is audited.
+    audit_kind = ""
+
     def add_target_arguments(self, parser):
         """Options naming where the rows go (a province, a campaign)."""
 
@@ -49,7 +53,14 @@ class SpreadsheetImportCommand(BaseCommand):
         except UnreadableFile as error:
             raise CommandError(f"FILE: {error}") from None
 
-        report = self.importer(sheet, target).run(dry_run=dry_run, skip_invalid=skip_invalid)
+        province = getattr(target, "province", target)  # a campaign's, or the province
+        report = self.importer(sheet, target).run(
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            on_written=import_recorder(
+                self.audit_kind, province=province, filename=path.name, via="command"
+            ),
+        )
         for warning in report.warnings:
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         for problem in report.errors:

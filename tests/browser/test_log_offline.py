@@ -72,7 +72,8 @@ def test_three_citizens_logged_offline_are_stored_once_when_the_phone_is_back_on
     # The service worker keeps the page; from the next load on it answers for it.
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    # A function, not an expression: the page's policy refuses eval of a string.
+    phone.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
     phone.context.set_offline(True)
     phone.reload()  # served by the service worker: there is no network

@@ -15,6 +15,7 @@
   var sending = false;
   var failures = 0;
   var timer = null;
+  var resumeAt = 0; // a 429 asks for quiet until then (Retry-After)
 
   function load() {
     try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; }
@@ -119,6 +120,17 @@
     timer = setTimeout(flush, delay);
   }
 
+  // Too many requests: wait as long as the server says (or back off as usual), spread
+  // over a few more seconds so phones refused together do not come back together.
+  function waitAsAsked(response) {
+    var seconds = parseInt(response.headers.get("Retry-After"), 10);
+    if (!(seconds > 0)) { later(); return; }
+    clearTimeout(timer);
+    failures += 1;
+    resumeAt = Date.now() + seconds * 1000;
+    timer = setTimeout(flush, seconds * 1000 + Math.random() * 5000);
+  }
+
   function settle(batch, answer) {
     var done = {};
     answer.results.forEach(function (result, index) {
@@ -136,7 +148,7 @@
 
   function flush() {
     var batch = load().slice(0, BATCH);
-    if (sending || !batch.length) { showQueue(); return; }
+    if (sending || !batch.length || Date.now() < resumeAt) { showQueue(); return; }
     sending = true;
     fetch(form.dataset.syncUrl, {
       method: "POST",
@@ -152,6 +164,12 @@
         sending = false;
         show(words.sign_in, true);
         later();
+        return null;
+      }
+      if (response.status === 429) {
+        sending = false;
+        show(words.busy + " " + words.waiting.replace("%(count)s", load().length), true);
+        waitAsAsked(response);
         return null;
       }
       if (!response.ok) throw new Error(String(response.status));

@@ -6,6 +6,7 @@ from teams.management.spreadsheet_command import SpreadsheetImportCommand
 
 
 class Command(SpreadsheetImportCommand):
+    audit_kind = "assignments"
     help = (
         "Assign registered volunteers to a campaign's communes from an .xlsx or .csv "
         "spreadsheet (one row per volunteer and commune: phone, commune code or name, "

@@ -6,6 +6,7 @@ from teams.management.spreadsheet_command import SpreadsheetImportCommand
 
 
 class Command(SpreadsheetImportCommand):
+    audit_kind = "commune_reports"
     help = (
         "Import communes' official figures for a campaign from an .xlsx or .csv spreadsheet "
         "(one row per commune and period: commune code or name, from, to, applications "

@@ -7,6 +7,7 @@ from teams.management.spreadsheet_command import SpreadsheetImportCommand
 
 
 class Command(SpreadsheetImportCommand):
+    audit_kind = "members"
     help = (
         "Import teams and volunteers from an .xlsx or .csv spreadsheet (one row per person "
         "in a team). Without --skip-invalid, a file with any invalid row writes nothing."

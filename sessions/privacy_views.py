@@ -1,0 +1,176 @@
+"""The organisers' pages for personal-data requests (sessions.privacy).
+
+Organisers of a province and superusers only: anyone else signed in gets a 403, and a
+volunteer outside the organiser's provinces is a 404. Every export and erasure is a
+POST or a download that the audit trail records; an erasure needs its box ticked.
+The citizen's number travels in the form, never in an address.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from notifications.phones import InvalidPhone, normalise_mobile
+from sessions import privacy
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class EraseVolunteerForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "I confirm that this person asked for their data to be erased. Their name, "
+            "phone number and account cannot be brought back."
+        )
+    )
+
+
+class CitizenRequestForm(forms.Form):
+    EXPORT_JSON, EXPORT_XLSX, ERASE = "export_json", "export_xlsx", "erase"
+
+    phone = forms.CharField(
+        label=gettext_lazy("Citizen's phone number"),
+        max_length=30,
+        help_text=gettext_lazy("As the citizen gives it, e.g. 0912 345 678"),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy(
+            "To erase: I confirm that the citizen asked for their number to be erased."
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_phone(self):
+        raw = self.cleaned_data["phone"]
+        if any(ch.isalpha() for ch in raw):
+            raise forms.ValidationError(_("A phone number has digits only."))
+        try:
+            phone = normalise_mobile(raw).e164
+        except InvalidPhone as error:
+            raise forms.ValidationError(capfirst(str(error))) from None
+        if not privacy.holds(phone, self.user):
+            raise forms.ValidationError(_("No help session in your provinces holds this number."))
+        return phone
+
+
+def answering(view):
+    """Signed-in organisers and superusers; a 403 for anyone else."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not privacy.may_answer_requests(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def requested_volunteer(request, pk):
+    return get_object_or_404(
+        privacy.volunteers_for(request.user).select_related("home_commune", "user"), pk=pk
+    )
+
+
+def download(content: bytes, file_format: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def volunteer_page(request, volunteer, form, status=200):
+    data = privacy.volunteer_data(volunteer, request.user)
+    return render(
+        request,
+        "sessions/volunteer_data.html",
+        {
+            "volunteer": volunteer,
+            "erased": privacy.is_erased(volunteer),
+            "data": data,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@answering
+def volunteer_data(request, pk):
+    """What is held about one volunteer, its downloads and the erasure form."""
+    return volunteer_page(request, requested_volunteer(request, pk), EraseVolunteerForm())
+
+
+@answering
+def volunteer_data_export(request, pk, file_format):
+    volunteer = requested_volunteer(request, pk)
+    content = privacy.export_volunteer(volunteer, request.user, file_format)
+    return download(content, file_format, f"tinh-nguyen-vien-{volunteer.pk}")
+
+
+@answering
+@require_POST
+def volunteer_erase(request, pk):
+    volunteer = requested_volunteer(request, pk)
+    form = EraseVolunteerForm(request.POST)
+    if not form.is_valid():
+        return volunteer_page(request, volunteer, form, status=400)
+    result = privacy.erase_volunteer(volunteer, request.user)
+    if result.already:
+        messages.info(request, _("This volunteer was erased already: nothing changed."))
+    else:
+        messages.success(
+            request,
+            _(
+                "The volunteer's personal data was erased. Their help sessions stay, "
+                "so every count is unchanged."
+            ),
+        )
+    return redirect("help_sessions:volunteer_data", pk=volunteer.pk)
+
+
+@answering
+def citizen_data(request):
+    """A citizen's number: what holds it, as a download, or erased."""
+    form = CitizenRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        action = request.POST.get("action")
+        if action == CitizenRequestForm.ERASE:
+            if not form.cleaned_data["confirm"]:
+                form.add_error("confirm", _("Tick the box to confirm the erasure."))
+            else:
+                counts = privacy.erase_citizen(phone, request.user)
+                messages.success(
+                    request,
+                    _(
+                        "The number was erased from %(sessions)s help sessions and "
+                        "%(messages)s messages; the sessions and every count stay."
+                    )
+                    % {"sessions": counts["help_sessions"], "messages": counts["messages"]},
+                )
+                return redirect("help_sessions:citizen_data")
+        elif action in (CitizenRequestForm.EXPORT_JSON, CitizenRequestForm.EXPORT_XLSX):
+            file_format = action.removeprefix("export_")
+            content = privacy.export_citizen(phone, request.user, file_format)
+            return download(content, file_format, "du-lieu-cong-dan")
+        else:
+            form.add_error(None, _("Choose to download the data or to erase the number."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sessions/citizen_data.html", {"form": form}, status=status)
