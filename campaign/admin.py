@@ -54,17 +54,18 @@ class CampaignAdmin(AuditedAdmin, admin.ModelAdmin):
     search_fields = ["name"]
     inlines = [ReadinessCriterionInline, CampaignCommuneInline]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change and not form.instance.campaign_communes.exists():
+            # A new campaign without communes chosen: every commune of the province.
+            form.instance.add_all_communes()
+
 
 @admin.register(ReadinessCheck)
 class ReadinessCheckAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["campaign_commune", "criterion", "met_on", "checked_by"]
     list_filter = ["campaign_commune__campaign"]
     raw_id_fields = ["campaign_commune", "criterion", "checked_by"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            obj.add_all_communes()  # every commune of the province takes part by default
 
 
 @admin.register(ServiceType)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign import audit
 from campaign.models import Campaign
 from config.ratelimit import count_wrong_link, link_page
 from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
@@ -30,21 +31,26 @@ from teams.shift_links import link_expired, tell_coordinators_of_decline, valid_
 CHOICES = ("confirm", "decline")
 
 
-def answer(signup: ShiftSignup, choice: str) -> str | None:
-    """Confirm or decline `signup`; returns why it could not be done, or None."""
+def answer(signup: ShiftSignup, choice: str, *, via: str) -> str | None:
+    """Confirm or decline `signup`; returns why it could not be done, or None.
+
+    The answer is the volunteer's own (the SMS link is theirs alone), recorded in the
+    audit trail as theirs, with `via` saying where it was given."""
     if link_expired(signup):
         return _("the shift has already started or was cancelled")
-    if choice == "confirm":
-        if signup.status == ShiftSignup.Status.CONFIRMED:
-            return None
-        try:  # the same rules as any sign-up: a declined place may have been taken
-            signup.status = sign_up(signup.volunteer, signup.shift).status
-        except Refused as refusal:
-            return str(refusal)
-    elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
-        with transaction.atomic():
+    tracked = audit.Tracked(signup, actor=signup.volunteer.user, details={"via": via})
+    with transaction.atomic():
+        if choice == "confirm":
+            if signup.status == ShiftSignup.Status.CONFIRMED:
+                return None
+            try:  # the same rules as any sign-up: a declined place may have been taken
+                signup.status = sign_up(signup.volunteer, signup.shift).status
+            except Refused as refusal:
+                return str(refusal)
+        elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
             decline(signup)
             tell_coordinators_of_decline(signup)
+        tracked.done()
     return None
 
 
@@ -66,7 +72,7 @@ def shift_answer(request, pk: int, token: str):
         problem = None
         answered = request.method == "POST" and request.POST.get("choice") in CHOICES
         if answered:
-            problem = answer(signup, request.POST["choice"])
+            problem = answer(signup, request.POST["choice"], via="sms link")
         return render(
             request,
             "teams/shift_answer.html",
@@ -151,7 +157,11 @@ def take_shift(request, pk: int):
     volunteer = volunteer_of(request.user)
     shift = get_object_or_404(Shift.objects.live(), pk=pk)
     try:
-        sign_up(volunteer, shift)
+        with transaction.atomic():
+            signup = sign_up(volunteer, shift)
+            audit.record_change(
+                signup, "created", actor=request.user, details={"via": "my shifts"}
+            )
     except Refused as reason:
         messages.error(request, _("Not done: %(reason)s.") % {"reason": reason})
     else:
@@ -168,10 +178,13 @@ def my_shift_action(request, pk: int):
     action = request.POST.get("action")
     problem = None
     if action in CHOICES:
-        problem = answer(signup, action)
+        problem = answer(signup, action, via="my shifts")
     elif action in ("check_in", "check_out"):
+        tracked = audit.Tracked(signup, actor=request.user, details={"via": "my shifts"})
         try:
-            (check_in if action == "check_in" else check_out)(signup)
+            with transaction.atomic():
+                (check_in if action == "check_in" else check_out)(signup)
+                tracked.done()
         except NotNow as reason:
             problem = str(reason)
     else:

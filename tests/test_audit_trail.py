@@ -21,7 +21,8 @@ from notifications.links import opt_out_token
 from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
 from sessions.recording import correct_session, record_sessions
-from teams.models import Assignment, Membership, Shift, Team, Volunteer
+from teams.models import Assignment, Membership, Shift, ShiftSignup, Team, Volunteer
+from teams.shift_links import shift_link_url
 
 NAME, PHONE = "Hoàng Văn Thụ", "+84912345678"
 
@@ -466,3 +467,77 @@ def test_the_change_record_is_in_the_same_transaction_as_the_change(organiser, t
         other.save()
     assert not AuditEvent.objects.exists()
     assert not Message.objects.exists()
+
+
+def test_a_campaign_added_in_the_admin_takes_every_commune_of_its_province(client, lang_son):
+    admin = get_user_model().objects.create_superuser("root", password="x" * 12)
+    client.force_login(admin)
+    start = timezone.localdate()
+    fields = {
+        "province": lang_son.pk,
+        "start": start.isoformat(),
+        "end": (start + timedelta(days=44)).isoformat(),
+        "status": "draft",
+        "sms_brand": "DIGIHELP",
+        "description": "",
+        "citizen_contact_retention_days": 30,
+        "readiness_criteria-TOTAL_FORMS": 0,
+        "readiness_criteria-INITIAL_FORMS": 0,
+        "campaign_communes-INITIAL_FORMS": 0,
+    }
+    chosen = lang_son.communes.order_by("code")[0]
+    client.post(
+        reverse("admin:campaign_campaign_add"),
+        {**fields, "name": "Mọi xã", "campaign_communes-TOTAL_FORMS": 0},
+    )
+    response = client.post(
+        reverse("admin:campaign_campaign_add"),
+        {
+            **fields,
+            "name": "Một xã",
+            "campaign_communes-TOTAL_FORMS": 1,
+            "campaign_communes-0-commune": chosen.pk,
+        },
+    )
+    assert response.status_code == 302
+    every = Campaign.objects.get(name="Mọi xã")
+    assert every.campaign_communes.count() == lang_son.communes.count() > 1
+    one = Campaign.objects.get(name="Một xã")
+    assert list(one.campaign_communes.values_list("commune", flat=True)) == [chosen.pk]
+
+
+def test_a_volunteers_own_answers_and_sign_ups_are_recorded_as_theirs(
+    client, thu, campaign, commune
+):
+    Assignment.objects.create(volunteer=thu, campaign=campaign, commune=commune)
+    start = (timezone.localtime() + timedelta(days=2)).replace(second=0, microsecond=0)
+
+    def shift(place):
+        return Shift.objects.create(
+            campaign=campaign, commune=commune, place=place, starts_at=start,
+            ends_at=start + timedelta(hours=3), volunteers_needed=2,
+        )  # fmt: skip
+
+    invited = ShiftSignup.objects.create(
+        shift=shift("Nhà văn hoá"), volunteer=thu, status=ShiftSignup.Status.INVITED
+    )
+    client.post(shift_link_url(invited), {"choice": "confirm"})
+    confirmed = only_event(subject_type="teams.shiftsignup")
+    assert confirmed.actor == thu.user and confirmed.commune == commune
+    assert confirmed.details["via"] == "sms link"
+    assert confirmed.details["fields"]["status"] == {"from": "invited", "to": "confirmed"}
+    client.post(shift_link_url(invited), {"choice": "confirm"})  # again: nothing changed
+    assert AuditEvent.objects.filter(subject_type="teams.shiftsignup").count() == 1
+
+    client.force_login(thu.user)
+    client.post(reverse("teams:my_shift_action", args=[invited.pk]), {"action": "decline"})
+    declined = AuditEvent.objects.filter(subject_type="teams.shiftsignup").first()
+    assert declined.details["fields"]["status"] == {"from": "confirmed", "to": "declined"}
+    assert (declined.actor, declined.details["via"]) == (thu.user, "my shifts")
+
+    open_shift = shift("Trường tiểu học")
+    client.post(reverse("teams:take_shift", args=[open_shift.pk]))
+    taken = AuditEvent.objects.filter(subject_type="teams.shiftsignup").first()
+    assert taken.subject_id == str(ShiftSignup.objects.get(shift=open_shift).pk)
+    assert (taken.actor, taken.details["operation"]) == (thu.user, "created")
+    holds_no_personal_value(taken, NAME, PHONE)
