@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from campaign.models import Commune, Province
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.importing import COLUMNS, MemberImport, Sheet
+from teams.trail import import_recorder
 
 FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Vi Nông Hà Lương Lộc Hoàng Đinh Bế Triệu Lý Mã Chu".split()
@@ -136,7 +137,17 @@ def seed(stdout):
     from teams.models import Volunteer
 
     province = Province.objects.get(code="20")
-    report = MemberImport(lang_son_sheet(province), province=province).run()
+    recorder = import_recorder(
+        "members",
+        actor=get_user_model().objects.filter(username="organiser").first(),
+        province=province,
+        filename="lang-son-registry.xlsx",
+        via="demo",
+    )
+    # In the audit trail as the organiser's import, the first time (a re-run adds nothing).
+    report = MemberImport(lang_son_sheet(province), province=province).run(
+        on_written=lambda report: recorder(report) if report.created else None
+    )
     if report.errors:
         raise RuntimeError(f"demo registry has errors: {report.errors[:3]}")
     if stdout:

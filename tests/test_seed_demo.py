@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from campaign import access
 from campaign.demo import DEMO_PASSWORD
-from campaign.models import Campaign, Role
+from campaign.models import AuditEvent, Campaign, Role
 from notifications.models import Message
 from sessions.models import HelpSession
 from teams.models import (
@@ -76,7 +76,12 @@ def test_seed_demo_twice_reuses_what_exists(provinces, settings):
         Membership.objects.count(),
         Message.objects.count(),
         HelpSession.objects.count(),
+        AuditEvent.objects.count(),
     )
+    # The registry's import is in the trail, as the demo organiser's.
+    imported = AuditEvent.objects.get(action=AuditEvent.Action.IMPORT)
+    assert imported.actor.username == "organiser"
+    assert imported.details["created"] > 0
     output = seed()
     assert "created: 0, updated: 0, unchanged: 9000, skipped: 0" in output
     assert (
@@ -85,6 +90,7 @@ def test_seed_demo_twice_reuses_what_exists(provinces, settings):
         Membership.objects.count(),
         Message.objects.count(),
         HelpSession.objects.count(),
+        AuditEvent.objects.count(),
     ) == counts
 
 
