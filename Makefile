@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench messages clean
+.PHONY: install run test lint bench load audit messages clean
 
 install: $(VENV)/.installed
 
@@ -40,9 +40,24 @@ test: lint
 bench: install
 	$(PY) -m bench
 
+# Ten minutes of mixed load with a PostgreSQL restart and two killed queue workers; needs
+# PostgreSQL and Redis on 127.0.0.1 and root for the restart. LOAD_ARGS="--minutes 1".
+load: install
+	$(PY) -m bench.load $(LOAD_ARGS)
+
+# Known vulnerabilities of every pinned requirement (pip-audit, in a venv of its own so
+# its dependencies do not move our pins). Needs PyPI's JSON API; --strict fails when a
+# package could not be audited instead of passing it.
+AUDIT_VENV := .venv-audit
+audit:
+	test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+		$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1; }
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip \
+		-r requirements.txt -r requirements-dev.txt
+
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*'
 	DEBUG=true $(PY) manage.py compilemessages --locale vi --ignore '.venv/*'
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) staticfiles .pytest_cache .ruff_cache
