@@ -114,8 +114,11 @@ class Message(models.Model):
             ),
             # What was sent about a shift, a help session or a broadcast.
             models.Index(fields=["subject_type", "subject_id"], name="message_subject"),
-            # The dashboard's SMS figures: messages of some tags queued within some days.
-            models.Index(fields=["tag", "created_at"], name="message_tag_day"),
+            # The dashboard's SMS figures: messages of some tags queued within some days,
+            # counted by status and segments from the index alone.
+            models.Index(
+                fields=["tag", "created_at", "status", "segment_count"], name="message_tag_day"
+            ),
         ]
 
     def __str__(self):

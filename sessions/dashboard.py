@@ -524,11 +524,12 @@ def sms_counted(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms
         created_at__gte=local_midnight(first),
         created_at__lt=local_midnight(last + timedelta(days=1)),
     ).aggregate(
-        messages=Count("pk"),
-        sent=Count("pk", filter=Q(status__in=SENT)),
-        delivered=Count("pk", filter=Q(status=status.DELIVERED)),
-        failed=Count("pk", filter=Q(status__in=FAILED)),
-        waiting=Count("pk", filter=Q(status__in=WAITING)),
+        # Counts of `status` (never empty), not of the key: the index alone answers.
+        messages=Count("status"),
+        sent=Count("status", filter=Q(status__in=SENT)),
+        delivered=Count("status", filter=Q(status=status.DELIVERED)),
+        failed=Count("status", filter=Q(status__in=FAILED)),
+        waiting=Count("status", filter=Q(status__in=WAITING)),
         segments=Coalesce(Sum("segment_count", filter=~Q(status=status.CANCELLED)), 0),
     )
     return Sms(**counted)
