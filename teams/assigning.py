@@ -37,6 +37,7 @@ from teams.importing import (
     checked_rows,
     clean_text,
     resolve_commune,
+    row_reader,
 )
 from teams.models import Assignment, Volunteer
 
@@ -196,16 +197,7 @@ class AssignmentImport:
             if not any_value(values):
                 continue
 
-            def cell(name, values=values):
-                position = positions.get(name)
-                return (
-                    values[position] if position is not None and position < len(values) else None
-                )
-
-            problems = []
-
-            def problem(name, message, line=line, problems=problems):
-                problems.append(Problem(line, header.get(name, COLUMNS[name][0]), message))
+            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
 
             volunteer = None
             try:

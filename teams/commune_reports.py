@@ -28,12 +28,12 @@ from teams.importing import (
     BATCH,
     CommuneIndex,
     ImportReport,
-    Problem,
     Sheet,
     any_value,
     checked_rows,
     clean_text,
     resolve_commune,
+    row_reader,
 )
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
@@ -229,16 +229,7 @@ class CommuneReportImport:
             if not any_value(values):
                 continue
 
-            def cell(name, values=values):
-                position = positions.get(name)
-                return (
-                    values[position] if position is not None and position < len(values) else None
-                )
-
-            problems = []
-
-            def problem(name, message, line=line, problems=problems):
-                problems.append(Problem(line, header.get(name, COLUMNS[name][0]), message))
+            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
 
             commune = resolve_commune(cell, index, problem, where)
             if commune is not None and commune.pk not in taking_part:

@@ -348,16 +348,7 @@ class MemberImport:
             if not any_value(values):
                 continue
 
-            def cell(name, values=values):
-                position = positions.get(name)
-                return (
-                    values[position] if position is not None and position < len(values) else None
-                )
-
-            problems = []
-
-            def problem(name, message, line=line, problems=problems):
-                problems.append(Problem(line, header.get(name, COLUMNS[name][0]), message))
+            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
 
             commune = self.resolve_commune(cell, index, problem)
             team = clean_text(cell("team"))  # empty: a volunteer not in a team yet
@@ -648,6 +639,22 @@ def checked_rows(sheet, validate, *, skip_invalid: bool, columns=COLUMNS, requir
         return report, None, 0
     report.skipped = len(report.invalid_lines)
     return report, rows, repeats
+
+
+def row_reader(line: int, values, positions: dict, header: dict, columns: dict):
+    """For one row of a sheet: cell(name), its value in that column (None when the sheet
+    has no such column or the row is short); problem(name, message), which adds a Problem
+    naming the line and the column as the sheet heads it; and the list it adds them to."""
+    problems: list[Problem] = []
+
+    def cell(name):
+        position = positions.get(name)
+        return values[position] if position is not None and position < len(values) else None
+
+    def problem(name, message):
+        problems.append(Problem(line, header.get(name, columns[name][0]), message))
+
+    return cell, problem, problems
 
 
 def any_value(values) -> bool:
