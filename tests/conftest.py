@@ -2,8 +2,11 @@
 
 import importlib
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,6 +18,10 @@ from campaign.models import Commune, Province, Role
 
 LANG_SON = "20"
 CAO_BANG = "04"
+
+# When the scheduling scenarios take place: the morning before their campaign opens on
+# 1 December 2026, so that the shifts they plan for early December still lie ahead.
+SCENARIO_NOW = datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +50,14 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def scenario_clock():
+    """The clock set to SCENARIO_NOW (and running on from there), for tests written as a
+    story on fixed calendar days: without it they would expire once those days passed."""
+    with time_machine.travel(SCENARIO_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ from notifications.outbox import queue_message
 from teams.models import Assignment, Shift, Volunteer
 from teams.scheduling import cancel_shift, decline, move_shift, sign_up
 
+pytestmark = pytest.mark.usefixtures("scenario_clock")
+
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 

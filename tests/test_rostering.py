@@ -12,7 +12,7 @@ from notifications.models import Message
 from teams.models import Assignment, Shift, Volunteer
 from teams.scheduling import sign_up
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "scenario_clock")
 
 MISSING = "!!MISSING"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

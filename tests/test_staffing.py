@@ -18,7 +18,7 @@ from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.shift_links import shift_link_url
 from teams.staffing import warn_understaffed
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "scenario_clock")
 
 MISSING = "!!MISSING"
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -21,6 +21,8 @@ from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.scheduling import sign_up
 from teams.shift_links import invite, shift_link_url, shift_token
 
+pytestmark = pytest.mark.usefixtures("scenario_clock")
+
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 PLACE = "Trung tâm phục vụ hành chính công"
 

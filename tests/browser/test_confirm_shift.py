@@ -1,18 +1,15 @@
 """A volunteer confirms a shift from the SMS link on a phone-sized screen."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign.models import Campaign
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.scheduling import sign_up
 from teams.shift_links import shift_link_url
-
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def vi(text):
@@ -22,8 +19,11 @@ def vi(text):
 
 @pytest.fixture
 def invited(lang_son):
+    # Days from today: the browser keeps the real time, so the server's clock is not set.
+    today = timezone.localdate()
+    in_two_days = today + timedelta(days=2)
     campaign = Campaign.objects.create(
-        name="45 ngày đêm", province=lang_son, start=date(2026, 12, 1), sms_brand="SỞ TT&TT"
+        name="45 ngày đêm", province=lang_son, start=today, sms_brand="SỞ TT&TT"
     )
     campaign.add_all_communes()
     commune = lang_son.communes.order_by("code").first()
@@ -35,8 +35,8 @@ def invited(lang_son):
         campaign=campaign,
         commune=commune,
         place="Trung tâm phục vụ hành chính công",
-        starts_at=datetime(2026, 12, 3, 8, tzinfo=LOCAL),
-        ends_at=datetime(2026, 12, 3, 11, tzinfo=LOCAL),
+        starts_at=timezone.make_aware(datetime.combine(in_two_days, time(8))),
+        ends_at=timezone.make_aware(datetime.combine(in_two_days, time(11))),
     )
     return sign_up(person, shift, placed_by_coordinator=True)
 
