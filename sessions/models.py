@@ -295,6 +295,15 @@ class DailyVolunteerRollup(CommuneDayRollup):
                 name="daily_volunteer_rollup_once",
             ),
         ]
+        indexes = [
+            # The dashboard's active volunteers today and in the last 7 days: read from
+            # the index alone, without visiting the rows to check their count.
+            models.Index(
+                fields=["campaign", "day", "commune", "volunteer"],
+                condition=models.Q(sessions__gt=0),
+                name="daily_volunteer_active",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.commune_id} {self.day} {self.volunteer_id}: {self.sessions}"

@@ -18,6 +18,7 @@ from campaign.models import (
     AuditEvent,
     Campaign,
     CampaignCommune,
+    Commune,
     CommuneReport,
     ReadinessCheck,
     ReadinessCriterion,
@@ -425,6 +426,18 @@ def test_other_targets_are_measured_by_the_reported_figures(organiser, campaign,
     assert not by_name["trees planted"].measured
 
 
+def test_the_commune_table_escapes_what_it_writes(client, organiser, campaign, mine, today):
+    Commune.objects.filter(pk=mine.pk).update(name='Xã <b>"Nà"</b> & Co')
+    target(campaign, mine, citizens_target=10, other_targets={"<script>alert(1)</script>": 5})
+    client.force_login(organiser)
+    html = page(client, dashboard_url(campaign, date_to=today.isoformat()))
+    assert "<script>alert(1)" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: 5 <small>(not measured here)</small>" in html
+    assert "Xã &lt;b&gt;&quot;Nà&quot;&lt;/b&gt; &amp; Co" in html
+    # Each commune's link keeps the other filters, its & written as &amp;.
+    assert f'href="?commune={mine.pk}&amp;date_to={today.isoformat()}"' in html
+
+
 # Scoping ------------------------------------------------------------------------
 
 
@@ -529,6 +542,8 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
 
     message(broadcast, Message.Status.DELIVERED, 2)
     message(broadcast, Message.Status.FAILED, 2)
+    message(broadcast, Message.Status.UNDELIVERED, 3)  # sent, and failed
+    message(broadcast, Message.Status.CANCELLED, 5)  # counted, at no cost
     message(signup, Message.Status.SENT)
     message(other_broadcast, Message.Status.DELIVERED)
     [logged] = log(mai, item(elsewhere, early(today, 1)))
@@ -551,7 +566,7 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
     assert (board.coverage.held, board.coverage.needed, board.coverage.understaffed) == (1, 5, 2)
     assert board.coverage.shifts == 2
     sms = board.sms
-    assert (sms.messages, sms.sent, sms.delivered, sms.failed, sms.segments) == (4, 2, 1, 1, 6)
+    assert (sms.messages, sms.sent, sms.delivered, sms.failed, sms.segments) == (6, 3, 1, 2, 9)
     assert sms.waiting == 1
     # A broadcast to the whole campaign is not about the coordinator's communes alone.
     assert build(campaign, coordinator, Filters()).sms.messages == 1
