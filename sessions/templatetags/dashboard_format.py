@@ -47,8 +47,12 @@ def number(value, decimals=0):
 
 
 @register.filter
-def percent(value, table=None):
+def percent(value):
     """A share in per cent, to one decimal, with its sign: "25,4 %"; empty for None."""
+    return percent_text(value)
+
+
+def percent_text(value, table=None) -> str:
     if value is None:
         return ""
     return f"{grouped(float(value), 1, table)}\u00a0%"
@@ -118,9 +122,9 @@ def online_rate_html(row, table, labels) -> str:
         shown = labels["no applications"]
     else:
         met = " met" if online.is_met else ""
-        shown = f'<span class="share{met}">{percent(rate.percent, table)}</span>'
+        shown = f'<span class="share{met}">{percent_text(rate.percent, table)}</span>'
     if online.has_target:
-        said = gettext("target %(target)s") % {"target": percent(online.target, table)}
+        said = gettext("target %(target)s") % {"target": percent_text(online.target, table)}
         target = f"<small>{escape(said)}</small>"
     else:
         target = f'<small class="no-target">{labels["no target"]}</small>'
@@ -139,7 +143,9 @@ def other_targets_html(row, table, labels) -> str:
             said = f"{target} <small>({labels['no report']})</small>"
         elif progress.has_target:
             achieved = grouped(progress.achieved, 0, table)
-            said = f"{achieved} / {target} <small>({percent(progress.percent, table)})</small>"
+            said = (
+                f"{achieved} / {target} <small>({percent_text(progress.percent, table)})</small>"
+            )
         else:
             achieved = grouped(progress.achieved, 0, table)
             said = f"{achieved} <small>({labels['no target']})</small>"
