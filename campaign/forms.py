@@ -35,6 +35,7 @@ class CampaignForm(forms.ModelForm):
             "sms_brand",
             "sms_without_diacritics",
             "description",
+            "citizen_contact_retention_days",
         ]
         widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
 

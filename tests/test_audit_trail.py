@@ -201,11 +201,15 @@ def test_the_campaign_settings_and_retention_are_recorded_old_and_new(
             "status": "active",
             "sms_brand": "DIGIHELP",
             "description": "",
+            "citizen_contact_retention_days": "14",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
     event = only_event(subject_type="campaign.campaign")
-    assert event.details["fields"] == {"status": {"from": "draft", "to": "active"}}
+    assert event.details["fields"] == {
+        "status": {"from": "draft", "to": "active"},
+        "citizen_contact_retention_days": {"from": 30, "to": 14},
+    }
     assert event.province == lang_son
 
 

@@ -38,6 +38,7 @@ def campaign_data(province, **extra):
         "status": Campaign.Status.ACTIVE,
         "sms_brand": "SO TTTT LANG SON",
         "description": "",
+        "citizen_contact_retention_days": "30",
         **extra,
     }
 
@@ -79,6 +80,23 @@ def test_an_organiser_edits_the_campaign(client, organiser, lang_son):
     client.post(url, campaign_data(lang_son, name="Renamed", end="2026-11-30"))
     campaign.refresh_from_db()
     assert (campaign.name, campaign.end) == ("Renamed", date(2026, 11, 30))
+
+
+def test_an_organiser_sets_how_long_citizens_numbers_are_kept(client, organiser, lang_son):
+    campaign = make_campaign(lang_son)
+    client.force_login(organiser)
+    url = reverse("campaign:campaign_edit", args=[campaign.pk])
+    assert 'name="citizen_contact_retention_days" value="30"' in client.get(url).content.decode()
+    client.post(url, campaign_data(lang_son, end="2026-11-30", citizen_contact_retention_days="7"))
+    campaign.refresh_from_db()
+    assert campaign.contacts_purged_after == date(2026, 12, 7)
+    detail = client.get(reverse("campaign:campaign_detail", args=[campaign.pk]))
+    assert "kept until 12/07/2026, then erased" in detail.content.decode()
+    for wrong, message in (("", "This field is required."), ("-1", "greater than or equal to 0")):
+        response = client.post(url, campaign_data(lang_son, citizen_contact_retention_days=wrong))
+        assert message in str(response.context["form"].errors["citizen_contact_retention_days"])
+    campaign.refresh_from_db()
+    assert campaign.citizen_contact_retention_days == 7
 
 
 def test_a_coordinator_cannot_create_a_campaign_nor_edit_targets(client, coordinator, lang_son):

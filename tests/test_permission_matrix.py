@@ -209,6 +209,7 @@ def campaign_data(world, **changes):
         "status": Campaign.Status.ACTIVE,
         "sms_brand": campaign.sms_brand,
         "description": "",
+        "citizen_contact_retention_days": campaign.citizen_contact_retention_days,
         **changes,
     }
 
