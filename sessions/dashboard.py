@@ -217,6 +217,26 @@ class OtherTarget:
 
 
 @dataclass
+class Coverage:
+    """Places on the live shifts: held of those needed, and how many shifts are short."""
+
+    held: int = 0
+    needed: int = 0
+    shifts: int = 0
+    understaffed: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return self.held * 100 / self.needed if self.needed else None
+
+    def add(self, other: "Coverage") -> None:
+        self.held += other.held
+        self.needed += other.needed
+        self.shifts += other.shifts
+        self.understaffed += other.understaffed
+
+
+@dataclass
 class CommuneRow:
     """One commune's figures. Its progress is worked out once, when first asked for, after
     the counting is done."""
@@ -232,6 +252,7 @@ class CommuneRow:
     records_digitised: int | None = None
     payments_online: int | None = None
     readiness_met: int = 0
+    coverage: Coverage = field(default_factory=Coverage)  # places on its shifts
     rank: int | None = None
     sparkline: object = None  # the rate over time, drawn (sessions.charts.sparkline)
 
@@ -451,23 +472,11 @@ class SecondsBetween(Func):
         )
 
 
-@dataclass
-class Coverage:
-    held: int = 0
-    needed: int = 0
-    shifts: int = 0
-    understaffed: int = 0
-
-    @property
-    def percent(self) -> float | None:
-        return self.held * 100 / self.needed if self.needed else None
-
-
-def roster_figures(campaign, commune_ids, first, last) -> tuple[Coverage, Decimal]:
-    """Over the campaign's shifts starting within the days, in one query: the places held
-    of those needed on the live shifts and how many of them are short, and the hours
-    volunteers were checked in, as teams.attendance counts them (check-out, or the shift's
-    end, minus check-in)."""
+def roster_figures(campaign, commune_ids, first, last) -> tuple[dict[int, Coverage], Decimal]:
+    """Over the campaign's shifts starting within the days, in one query: for each commune,
+    the places held of those needed on the live shifts and how many of them are short;
+    and the hours volunteers were checked in, as teams.attendance counts them (check-out,
+    or the shift's end, minus check-in)."""
     holds = Q(signups__status__in=ShiftSignup.HOLDS_A_PLACE)
     per_shift = (
         Shift.objects.filter(
@@ -486,30 +495,30 @@ def roster_figures(campaign, commune_ids, first, last) -> tuple[Coverage, Decima
                 filter=Q(signups__checked_in_at__isnull=False),
             ),
         )
-        .values("held", "volunteers_needed", "worked", "cancelled_at")
+        .values("commune_id", "held", "volunteers_needed", "worked", "cancelled_at")
     )
     inner, params = per_shift.query.sql_with_params()
-    held, needed, worked, cancelled = (
+    commune, held, needed, worked, cancelled = (
         connection.ops.quote_name(name)
-        for name in ("held", "volunteers_needed", "worked", "cancelled_at")
+        for name in ("commune_id", "held", "volunteers_needed", "worked", "cancelled_at")
     )
     live = f"{cancelled} IS NULL"
     # The inner query is Django's own, with its parameters; nothing here comes from input.
     sql = (
-        f"SELECT COALESCE(SUM(CASE WHEN {live} THEN {held} END), 0), "  # noqa: S608
+        f"SELECT {commune}, COALESCE(SUM(CASE WHEN {live} THEN {held} END), 0), "  # noqa: S608
         f"COALESCE(SUM(CASE WHEN {live} THEN {needed} END), 0), "
         f"COUNT(CASE WHEN {live} THEN 1 END), "
         f"COUNT(CASE WHEN {live} AND {held} < {needed} THEN 1 END), "
-        f"COALESCE(SUM({worked}), 0) FROM ({inner}) per_shift"
+        f"COALESCE(SUM({worked}), 0) FROM ({inner}) per_shift GROUP BY {commune}"
     )
+    coverage, seconds = {}, 0.0
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        *counts, seconds = cursor.fetchone()
-    hours = Decimal(max(float(seconds), 0)) / 3600
-    return (
-        Coverage(*(int(value) for value in counts)),
-        hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-    )
+        for commune_id, *counts, worked_seconds in cursor.fetchall():
+            coverage[commune_id] = Coverage(*(int(value) for value in counts))
+            seconds += float(worked_seconds)
+    hours = Decimal(max(seconds, 0)) / 3600
+    return coverage, hours.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 SENT = (Message.Status.SENT, Message.Status.DELIVERED, Message.Status.UNDELIVERED)
@@ -736,7 +745,11 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
         if received
     ]
 
-    coverage, hours = roster_figures(campaign, shown_ids, first, last)
+    coverage_of, hours = roster_figures(campaign, shown_ids, first, last)
+    coverage = Coverage()
+    for commune_id, counted in coverage_of.items():
+        rows[commune_id].coverage = counted
+        coverage.add(counted)
     ordered = rank(list(rows.values()))
     whole_campaign = bool(shown_ids) and len(shown_ids) == campaign.campaign_communes.count()
     return Board(

@@ -223,6 +223,9 @@ def commune_table(board) -> tuple[list[str], list[list]]:
         _("Readiness criteria met"),
         _("Readiness criteria"),
         _("Time with citizens (hours)"),
+        _("Places held on shifts"),
+        _("Places needed on shifts"),
+        _("Understaffed shifts"),
     ]
     rows = []
     for row in board.communes:
@@ -256,6 +259,9 @@ def commune_table(board) -> tuple[list[str], list[list]]:
                 row.readiness_met if board.criteria_count else None,
                 board.criteria_count or None,
                 row.counts.hours,
+                row.coverage.held,
+                row.coverage.needed,
+                row.coverage.understaffed,
             ]
         )
     return headers, rows

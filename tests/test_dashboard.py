@@ -30,6 +30,7 @@ from notifications.outbox import queue_message
 from sessions import rollups
 from sessions.dashboard import (
     CommuneRow,
+    Coverage,
     Filters,
     Progress,
     RawSource,
@@ -505,7 +506,7 @@ def test_filters_by_dates_narrow_the_figures_and_bad_dates_are_refused(
 
 
 def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
-    organiser, coordinator, campaign, mine, elsewhere, today
+    client, organiser, coordinator, campaign, mine, elsewhere, today
 ):
     mai = volunteer_in(campaign, mine, elsewhere)
     now = timezone.now()
@@ -565,6 +566,27 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
     assert board.volunteer_hours == Decimal("2.5")
     assert (board.coverage.held, board.coverage.needed, board.coverage.understaffed) == (1, 5, 2)
     assert board.coverage.shifts == 2
+    # The same for each commune, in its row of the table and of the export.
+    rows = {row.commune: row for row in board.communes}
+    assert rows[mine].coverage == Coverage(held=1, needed=2, shifts=1, understaffed=1)
+    assert rows[elsewhere].coverage == Coverage(held=0, needed=3, shifts=1, understaffed=1)
+    quiet = next(row for row in board.communes if row.commune not in (mine, elsewhere))
+    assert quiet.coverage == Coverage()
+    client.force_login(organiser)
+    cells = re.findall(r"<tr>(.*?)</tr>", page(client, dashboard_url(campaign)), re.S)
+    mine_row = words(next(cell for cell in cells if f'?commune={mine.pk}"' in cell))
+    assert "50.0 % 1 / 2 1 shift short" in mine_row
+    quiet_row = next(cell for cell in cells if f'?commune={quiet.commune.pk}"' in cell)
+    assert "no shifts" in words(quiet_row)
+    export = reverse("help_sessions:dashboard_export", args=[campaign.pk, "communes", "csv"])
+    lines = list(csv.reader(io.StringIO(client.get(export).getvalue().decode("utf-8-sig"))))
+    assert lines[0][-3:] == [
+        "Places held on shifts",
+        "Places needed on shifts",
+        "Understaffed shifts",
+    ]
+    [exported] = [line for line in lines if line[1] == mine.code]
+    assert exported[-3:] == ["1", "2", "1"]
     sms = board.sms
     assert (sms.messages, sms.sent, sms.delivered, sms.failed, sms.segments) == (6, 3, 1, 2, 9)
     assert sms.waiting == 1

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 register = template.Library()
 
@@ -153,6 +153,23 @@ def other_targets_html(row, table, labels) -> str:
     return "".join(items) if items else "–"
 
 
+def coverage_html(coverage, table, labels) -> str:
+    """A commune's places held of those needed on its shifts, and how many are short."""
+    if not coverage.needed:
+        return f'<span class="no-target">{labels["no shifts"]}</span>'
+    short = ""
+    if coverage.understaffed:
+        said = ngettext(
+            "%(count)s shift short", "%(count)s shifts short", coverage.understaffed
+        ) % {"count": grouped(coverage.understaffed, 0, table)}
+        short = f'<br><small class="short">{escape(said)}</small>'
+    return (
+        f"{percent_text(coverage.percent, table)}<br>"
+        f'<small class="of">{grouped(coverage.held, 0, table)} / '
+        f"{grouped(coverage.needed, 0, table)}</small>{short}"
+    )
+
+
 def row_labels() -> dict[str, str]:
     """The words the table repeats, translated and escaped once per table (each written
     out in full, for makemessages to find)."""
@@ -162,6 +179,7 @@ def row_labels() -> dict[str, str]:
         "no applications": escape(gettext("no applications")),
         "not measured here": escape(gettext("not measured here")),
         "no checklist": escape(gettext("no checklist")),
+        "no shifts": escape(gettext("no shifts")),
     }
 
 
@@ -193,11 +211,12 @@ def commune_rows(board, board_query=""):
             f'<td class="number">{progress_html(row.eid, table, labels)}</td>'
             f'<td class="number">{online_rate_html(row, table, labels)}</td>'
             f"<td>{other_targets_html(row, table, labels)}</td>"
+            f'<td class="number">{coverage_html(row.coverage, table, labels)}</td>'
             f'<td class="number">{ready}</td></tr>'
         )
     if not rows:
         return format_html(
-            '<tr><td colspan="8">{}</td></tr>',
+            '<tr><td colspan="9">{}</td></tr>',
             gettext("No commune of this campaign that you look after."),
         )
     return mark_safe("\n".join(rows))  # noqa: S308 -- every value escaped or a number
