@@ -352,6 +352,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [csp.SELF],
         "form-action": [csp.SELF],
         "frame-ancestors": [csp.NONE],
+        "report-uri": ["/csp-report"],  # config/csp_reports.py logs what was blocked
     }
 }
 # The Wagtail admin (and Django's) under these prefixes gets a policy of its own: their
@@ -370,6 +371,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     "base-uri": [csp.SELF],
     "form-action": [csp.SELF],
     "frame-ancestors": [csp.SELF],  # Wagtail's preview panel frames its own pages
+    "report-uri": ["/csp-report"],
 }
 # Editors' e-mail addresses are not sent to Gravatar: the admin shows its own avatars.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -385,6 +387,9 @@ LINK_RATE_LIMIT = env_rate("LINK_RATE_LIMIT", "300/10m")
 # Wrong or used-up tokens and codes on those pages together, per client address; past
 # it, that address is refused on all of them until the window ends.
 WRONG_LINK_RATE_LIMIT = env_rate("WRONG_LINK_RATE_LIMIT", "20/15m")
+# Reports of what the Content-Security-Policy blocked, per client address: a page that
+# breaks the policy reports on every load, and anyone may post here.
+CSP_REPORT_RATE_LIMIT = env_rate("CSP_REPORT_RATE_LIMIT", "100/10m")
 # Volunteers stay signed in on their phone for a whole campaign.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_DAYS", 60) * 24 * 3600
 

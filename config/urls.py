@@ -7,11 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from config.csp_reports import csp_report
 from config.health import healthz
 from sessions.api import api as api_v1
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("csp-report", csp_report, name="csp_report"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

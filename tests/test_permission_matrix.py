@@ -301,6 +301,10 @@ def no_data(world):
     return {}
 
 
+def csp_report_body(world):
+    return {"csp-report": {"document-uri": "http://testserver/", "blocked-uri": "inline"}}
+
+
 CITIZEN_PHONE = "+84912000999"
 
 
@@ -392,6 +396,16 @@ NEW_PASSWORD = {"new_password1": "mot-mat-khau-moi-2026", "new_password2": "mot-
 MATRIX = [
     # The site's own routes outside the apps, and the API.
     Case("healthz", "the health check", at("healthz"), PUBLIC),
+    # Browsers post what the content security policy refused, signed in or not.
+    Case(
+        "csp_report",
+        "a report of what the content security policy refused",
+        at("csp_report"),
+        METHOD_REFUSED,
+        post=PUBLIC,
+        data=csp_report_body,
+        as_json=True,
+    ),
     Case("login", "the sign-in page", at("login"), PUBLIC),
     # Signing out is a POST only (Django 5); it answers everyone with a redirect.
     Case("logout", "the sign-out", at("logout"), METHOD_REFUSED, post=PUBLIC, data=no_data),

@@ -36,6 +36,7 @@ def assert_security_headers(response):
     assert csp["base-uri"] == ["'self'"]
     assert csp["form-action"] == ["'self'"]
     assert csp["frame-ancestors"] == ["'none'"]
+    assert csp["report-uri"] == ["/csp-report"]
     assert csp["frame-src"] == [
         "https://www.youtube.com",
         "https://www.youtube-nocookie.com",
@@ -159,6 +160,7 @@ def test_the_admin_gets_its_own_policy_that_allows_its_inline_code(client, db, p
     assert csp["base-uri"] == ["'self'"]
     assert csp["form-action"] == ["'self'"]
     assert csp["frame-ancestors"] == ["'self'"]
+    assert csp["report-uri"] == ["/csp-report"]
     assert not any(source.startswith("'nonce-") for source in csp["script-src"])
     assert response["X-Frame-Options"] == "DENY"
     assert "camera=()" in response["Permissions-Policy"]

@@ -2,6 +2,7 @@
 nothing refused, and the logging page waits as long as a 429 asks."""
 
 import importlib
+import logging
 import time
 from datetime import timedelta
 
@@ -202,3 +203,27 @@ def test_the_log_page_waits_as_long_as_a_429_asks(visitor, world):
     )
     assert len(sent) == 2
     assert sent[1] - sent[0] >= 3
+
+
+def test_a_refused_script_is_reported_to_the_server_and_logged(visitor, world, caplog):
+    caplog.set_level(logging.WARNING, logger="digihelp.csp")
+    assert visit(visitor, "/huong-dan/") == []
+    # What an injected script would do: add inline code, which carries no nonce.
+    visitor.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "window.injected = true";
+          document.body.appendChild(script);
+        }"""
+    )
+    assert visitor.evaluate("window.injected") is None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        reports = [r.getMessage() for r in caplog.records if r.name == "digihelp.csp"]
+        if reports:
+            break
+        time.sleep(0.1)
+    assert reports == [
+        f"Content-Security-Policy blocked inline under script-src-elem on "
+        f"{visitor.url.split('?')[0]}"
+    ]
