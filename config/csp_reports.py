@@ -5,8 +5,9 @@ image from somewhere it should not come from. Usually that is a page or template
 needs its policy widened (a new video host, an inline style without a nonce), sometimes
 an injected script; either way, someone should look. Each report is logged once, as a
 WARNING of the "digihelp.csp" logger, naming the directive, what was blocked and the
-page, with query strings dropped and long token-like path segments masked: the links
-sent by SMS carry secrets in their paths.
+page, with query strings dropped and the secrets of our own routes masked: the links
+sent by SMS carry theirs in the path (an opt-out's or a shift answer's token, a
+calendar feed's, an invitation's), found by resolving the path against the URL conf.
 
 Browsers send either the older form (Content-Type application/csp-report, one
 {"csp-report": {...}}) or the Reporting API's (application/reports+json, a list of
@@ -16,11 +17,12 @@ counted per address (CSP_REPORT_RATE_LIMIT), and answered 204 with nothing to re
 
 import json
 import logging
-import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -31,18 +33,31 @@ logger = logging.getLogger("digihelp.csp")
 
 MOST_BYTES = 16 * 1024
 MOST_REPORTS = 20  # in one Reporting API delivery
-# A path segment that looks like a token or signature rather than a word or a number.
-TOKEN_LIKE = re.compile(r"^[A-Za-z0-9_\-:.~=]{20,}$")
+# The arguments of our routes (and Wagtail's) that are secrets or lead to one.
+SECRET_ARGUMENTS = {"token", "uidb64"}
+
+
+def masked_path(path: str) -> str:
+    """`path` with the values of the secret arguments of the route it names masked."""
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            match = resolve(path)
+    except Resolver404:
+        return path
+    for name, value in match.kwargs.items():
+        if name in SECRET_ARGUMENTS and value:
+            path = path.replace(str(value), "…")
+    return path
 
 
 def safe_uri(value) -> str:
-    """A reported address without its query or fragment, its token-like parts masked."""
+    """A reported address without its query or fragment, its secrets masked."""
     if not isinstance(value, str) or not value:
         return "-"
     parts = urlsplit(value[:2000])
-    path = "/".join("…" if TOKEN_LIKE.match(part) else part for part in parts.path.split("/"))
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
-    return (origin + path)[:300] or "-"
+    return (origin + masked_path(parts.path))[:300] or "-"
 
 
 def violations(body: bytes, content_type: str) -> list[dict]:

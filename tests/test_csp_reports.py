@@ -5,9 +5,15 @@ import json
 import logging
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from notifications.links import opt_out_token, opt_out_url
+from teams.shift_links import shift_token
 
 URL = "/csp-report"
-SHIFT_LINK = "https://digihelp.example.vn/ca/41/AbCdEf0123456789-_XyZ:sig/?lang=vi#top"
+SITE = "https://digihelp.example.vn"
 
 
 def old_form(**fields):
@@ -40,18 +46,40 @@ def test_a_report_is_logged_once_without_query_strings(client, caplog):
     ]
 
 
-def test_tokens_in_the_path_of_a_reported_page_are_masked(client, caplog):
+def secret_links():
+    """Pages whose address holds a secret, as SMS and e-mails carry them: (the address,
+    the secret, the address as it may be logged)."""
+    shift = reverse("teams:shift_answer", args=[41, shift_token(41)])
+    with translation.override("en"):
+        shift_in_english = reverse("teams:shift_answer", args=[41, shift_token(41)])
+    opt_out = opt_out_url(7).removeprefix(settings.SITE_URL)
+    feed = reverse("teams:calendar_feed", args=["k3y-0f-the-feed_2026"])
+    return [
+        (shift, shift_token(41), shift.replace(shift_token(41), "…")),
+        (shift_in_english, shift_token(41), "/en/teams/s/41/…/"),
+        (opt_out, opt_out_token(7), opt_out.replace(opt_out_token(7), "…")),
+        (feed, "k3y-0f-the-feed_2026", "/teams/calendar/….ics"),
+    ]
+
+
+def test_the_secrets_in_the_paths_of_our_links_are_masked(client, caplog):
+    for path, secret, shown in secret_links():
+        caplog.clear()
+        report = {"document-uri": f"{SITE}{path}?lang=vi#top", "blocked-uri": "inline"}
+        client.post(URL, old_form(**report), content_type="application/csp-report")
+        [message] = logged(caplog)
+        assert message == (
+            f"Content-Security-Policy blocked inline under script-src-elem on {SITE}{shown}"
+        )
+        assert secret not in message and "lang=vi" not in message
+
+
+def test_other_pages_are_logged_as_they_are(client, caplog):
+    guide = "/huong-dan/tao-va-kich-hoat-tai-khoan-vneid/"
     client.post(
-        URL,
-        old_form(**{"document-uri": SHIFT_LINK, "blocked-uri": "inline"}),
-        content_type="application/csp-report",
+        URL, old_form(**{"document-uri": SITE + guide}), content_type="application/csp-report"
     )
-    [message] = logged(caplog)
-    assert message == (
-        "Content-Security-Policy blocked inline under script-src-elem on "
-        "https://digihelp.example.vn/ca/41/…/"
-    )
-    assert "AbCdEf" not in message and "lang=vi" not in message
+    assert logged(caplog)[0].endswith(f"on {SITE}{guide}")
 
 
 def test_reports_of_the_reporting_api_are_read_too(client, caplog):
