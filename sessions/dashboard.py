@@ -29,13 +29,13 @@ Ranking
 
 Speed
     A province's dashboard costs about a dozen queries, none of which reads help
-    sessions: the rollups (a row per commune and day), the roster (one query for
-    coverage and hours), the reports, and the SMS (one aggregate over the messages'
-    campaign tags). The national view reads the daily rollups alone.
+    sessions: the rollups (a row per commune and day), the roster (one query for each
+    commune's coverage and the hours), the reports, and the SMS (one count per status
+    over the messages' campaign tags). The national view reads the daily rollups alone.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -143,17 +143,8 @@ class Counts:
         self.eid_activations += eid
 
     def values(self) -> tuple[int, ...]:
-        """The counts in the order add() takes them."""
-        return (
-            self.sessions,
-            self.minutes,
-            self.timed_sessions,
-            self.elderly,
-            self.disability,
-            self.ethnic_minority,
-            self.priority,
-            self.eid_activations,
-        )
+        """The counts in the order add() takes them: the fields' order."""
+        return astuple(self)
 
     @property
     def hours(self) -> Decimal:
@@ -540,8 +531,8 @@ def sms_counted(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms
     """The campaign's SMS queued within the days, by outcome: follow-ups for citizens,
     shift invitations and reminders, assignment notices and broadcasts, about the
     communes chosen, found by their tags (campaign_tag). Broadcasts to the whole campaign
-    count when every commune is. One aggregate over the (tag, created_at) index, counted
-    on every rendering, so a delivery report shows at once.
+    count when every commune is. One count per status over the (tag, created_at) index,
+    made on every rendering, so a delivery report shows at once.
 
     "sent" is every message the provider took (delivered, not yet or undelivered),
     "failed" those refused or not delivered, "waiting" those not handed over yet;
@@ -550,9 +541,8 @@ def sms_counted(campaign, commune_ids, whole_campaign: bool, first, last) -> Sms
     tags = [campaign_tag(campaign.pk, commune_id) for commune_id in sorted(commune_ids)]
     if whole_campaign:
         tags.append(campaign_tag(campaign.pk))
-    # Grouped by status over the (tag, created_at) index, which holds status and
-    # segments: the index alone answers, and one count per status is cheaper than a
-    # filtered count per figure.
+    # The index holds status and segments too, so it answers alone; one count per status
+    # is cheaper than a filtered count per figure.
     by_status = (
         Message.objects.filter(
             tag__in=tags,
@@ -715,7 +705,7 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
     series_totals: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for report in reports:
         row = row_of[report.campaign_commune_id]
-        report.campaign_commune = row.campaign_commune
+        report.campaign_commune = row.campaign_commune  # loaded already: no query later
         row.latest_report = report
         if report.online_rate is not None:
             row.rate_series.append((report.period_end, report.online_rate))
