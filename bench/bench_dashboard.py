@@ -20,7 +20,7 @@ Figures
   largest) through sessions.recording with its rollups, beside the same batch without.
 - dashboard_rollup_rebuild_1m_{engine}_s: `rebuild_rollups` over the million sessions.
 
-The sessions go in through config.bulk.insert_rows (COPY on PostgreSQL) and their rollups
+The sessions go in through lib.bulk.insert_rows (COPY on PostgreSQL) and their rollups
 through sessions.rollups.rebuild (the tests check that rebuilt and incremental rollups
 agree with the sessions). Everything made here is deleted at the end.
 """
@@ -56,7 +56,7 @@ from campaign.models import (
     ServiceType,
     campaign_tag,
 )
-from config.bulk import chunks, insert_rows
+from lib.bulk import chunks, insert_rows
 from notifications.models import Message
 from sessions import rollups
 from sessions.dashboard import Filters, RawSource, build

@@ -11,7 +11,7 @@ from campaign.models import (
     Role,
     ServiceType,
 )
-from config.audited_admin import AuditedAdmin
+from lib.audited_admin import AuditedAdmin
 
 
 @admin.register(Province)

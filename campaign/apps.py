@@ -8,7 +8,7 @@ class CampaignConfig(AppConfig):
 
     def ready(self):
         from campaign.audit import record_admin_change
-        from config.audited_admin import admin_changed
+        from lib.audited_admin import admin_changed
 
         # Edits in the Django admin land in the audit trail, whatever the app.
         admin_changed.connect(record_admin_change, dispatch_uid="campaign.audit.admin")

@@ -302,7 +302,7 @@ def record_deletion(instance, *, actor=None, details=None):
 def record_admin_change(
     sender, *, request, instance, operation, before=None, related=(), **kwargs
 ):
-    """Receives `config.audited_admin.admin_changed`: an edit in the Django admin."""
+    """Receives `lib.audited_admin.admin_changed`: an edit in the Django admin."""
     details = {"via": "admin"}
     if related:
         details["related"] = list(related)

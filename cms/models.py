@@ -26,9 +26,9 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField
 
 from campaign.models import Province, ServiceType
-from campaign.text import fold_text
 from cms.blocks import QuestionBlock, numbered_steps, step_blocks
 from cms.posters import qr_code_svg
+from lib.text import fold_text
 
 
 class SupportContact(TranslatableMixin, models.Model):

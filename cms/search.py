@@ -3,7 +3,7 @@
 Citizens often type without diacritics. SQLite's FTS5 keeps đ, and letters with two
 marks (ệ, ổ), as they are; PostgreSQL's built-in configurations keep every mark. Each
 guide and module therefore indexes a copy of its text without them
-(`search_text_folded`), and the query is folded the same way (campaign.text.fold_text),
+(`search_text_folded`), and the query is folded the same way (lib.text.fold_text),
 so "kich hoat vneid" finds "Kích hoạt tài khoản VNeID" and "dang ky" finds "đăng ký" on
 both databases. On PostgreSQL the index also uses an unaccent configuration (a cms
 migration), so the page titles match without diacritics as well.
@@ -11,8 +11,8 @@ migration), so the page titles match without diacritics as well.
 
 from wagtail.models import Locale, Page
 
-from campaign.text import fold_text
 from cms.models import GuidePage, TrainingModulePage
+from lib.text import fold_text
 
 MAX_QUERY_LENGTH = 200
 

@@ -26,8 +26,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from config.ratelimit import hit
-from config.security import client_ip
+from lib.client_address import client_ip
+from lib.ratelimit import hit
 
 logger = logging.getLogger("digihelp.csp")
 

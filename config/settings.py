@@ -197,7 +197,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "config.security.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lib.client_address.client_ip"
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
@@ -376,7 +376,7 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 # Editors' e-mail addresses are not sent to Gravatar: the admin shows its own avatars.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Abuse limits, counted in the cache (config/ratelimit.py; Redis in production, so all
+# Abuse limits, counted in the cache (lib/ratelimit.py; Redis in production, so all
 # hosts count together). Each is requests/window, such as 120/m, 20/15m or 10/h, or off.
 # The phone's sync, per volunteer: the page retries with backoff and sends a full queue
 # in batches of 50, so this leaves a wide margin; a refused request gets Retry-After.

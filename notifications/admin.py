@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.audited_admin import AuditedAdmin
+from lib.audited_admin import AuditedAdmin
 from notifications.models import Message, MessageAttempt, OptOut
 
 

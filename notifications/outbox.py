@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from config.bulk import insert_rows
+from lib.bulk import insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
 from notifications.segments import Segments, segments

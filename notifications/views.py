@@ -2,7 +2,7 @@
 
 Opening the link changes nothing (phones and chat apps open links to preview them);
 one tap on the button records the opt-out, another starts messages again. Requests and
-wrong links are limited per client address (config.ratelimit.link_page).
+wrong links are limited per client address (lib.ratelimit.link_page).
 """
 
 from django.http import Http404
@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import count_wrong_link, link_page
+from lib.ratelimit import count_wrong_link, link_page
 from notifications import sending
 from notifications.links import valid_opt_out_token
 from notifications.models import Message, OptOut

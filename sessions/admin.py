@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.audited_admin import AuditedAdmin
+from lib.audited_admin import AuditedAdmin
 from sessions import rollups
 from sessions.models import ApiToken, HelpSession
 

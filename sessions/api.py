@@ -28,7 +28,7 @@ from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, ConfigDict
 
 from campaign.models import Campaign, ServiceType
-from config import ratelimit
+from lib import ratelimit
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer

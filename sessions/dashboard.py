@@ -62,6 +62,7 @@ from campaign.models import (
     ServiceType,
     campaign_tag,
 )
+from lib.text import fold
 from notifications.models import Message
 from sessions.models import (
     CampaignVolunteerRollup,
@@ -82,11 +83,10 @@ from teams.coverage import (
     local_midnight,
 )
 from teams.models import Shift, ShiftSignup
-from teams.text import fold
 
 WEEK = 7
 
-# Other targets whose progress the reports measure, by their name folded (teams.text).
+# Other targets whose progress the reports measure, by their name folded (lib.text).
 REPORTED_TARGETS = {
     "records_digitised": {
         "digitised records",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from campaign import audit
 from campaign.models import AuditEvent, Campaign, CampaignCommune, Commune
+from lib.spreadsheets.writing import table_workbook
 from sessions import charts
 from sessions.dashboard import Filters, build, national
 from sessions.list_views import csv_lines
@@ -30,7 +31,6 @@ from teams.coverage import campaigns_visible_to, week_of
 from teams.exporting import CONTENT_TYPES
 from teams.forms import CommuneChoiceField
 from teams.views import campaign_staff_required
-from teams.workbooks import table_workbook
 
 # A chart of more days than this is unreadable, and the page would grow without end.
 MOST_DAYS = 366

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from campaign import access, audit
 from campaign.models import AuditEvent
+from lib.spreadsheets.writing import text_workbook
 from sessions.listing import (
     SessionFilterForm,
     export_headers,
@@ -25,7 +26,6 @@ from sessions.listing import (
 from sessions.models import HelpSession
 from teams.exporting import CONTENT_TYPES
 from teams.views import campaign_staff_required, paginate
-from teams.workbooks import text_workbook
 
 # What a spreadsheet would read as a formula at the start of a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

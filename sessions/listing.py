@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign.models import Campaign, Commune, ServiceType
+from lib.text import fold
 from sessions.models import HelpSession
 from teams.coverage import campaigns_visible_to
 from teams.forms import CommuneChoiceField
-from teams.text import fold
 
 # Dates outside these are typing mistakes, and would overflow a day's bounds.
 FIRST_DAY = date(2000, 1, 1)

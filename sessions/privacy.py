@@ -39,11 +39,11 @@ from django.utils.translation import gettext as _
 
 from campaign import audit
 from campaign.models import AuditEvent, Commune, Province, Role
+from lib.spreadsheets.writing import NOT_XML
 from notifications.models import Message, OptOut
 from sessions.contacts import ERASED, erase
 from sessions.models import ApiToken, HelpSession
 from teams.models import Assignment, CalendarFeed, Membership, ShiftSignup, Volunteer
-from teams.workbooks import NOT_XML
 
 ERASED_NAME = "Đã xoá (#{pk})"
 ERASED_PHONE = "erased-{pk}"

@@ -29,7 +29,7 @@ from django.db.models import Count, DateField, F, Func, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from config.bulk import insert_rows
+from lib.bulk import insert_rows
 
 # A session counts as an e-ID activation when one of these services was given and the
 # outcome is "done": the account was created or raised to level 2 on the spot.

@@ -2,7 +2,7 @@
 
 After either, the volunteer is signed in on that phone for SESSION_COOKIE_AGE, long
 enough for a campaign, and lands on their shifts. Both pages are limited per client
-address, and so are wrong links and codes (config.ratelimit.link_page).
+address, and so are wrong links and codes (lib.ratelimit.link_page).
 """
 
 from urllib.parse import urlencode
@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import count_wrong_link, link_page
-from config.security import client_ip
+from lib.client_address import client_ip
+from lib.ratelimit import count_wrong_link, link_page
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.accounts import (
     TooManyRequests,

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, Commune
-from config.bulk import chunks
+from lib.bulk import chunks
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.importing import (
     BATCH,

@@ -218,7 +218,7 @@ def seed_campaign(province, stdout):
     from django.db import connection
 
     from campaign.models import Campaign, ReadinessCheck, ReadinessCriterion
-    from config.bulk import insert_rows
+    from lib.bulk import insert_rows
     from teams.models import Assignment, Shift, ShiftSignup, Volunteer
     from teams.scheduling import Refused, WeeklySlot, generate_roster, sign_up
 

@@ -12,9 +12,9 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 
+from lib.spreadsheets.writing import text_workbook
 from teams.importing import COLUMNS
 from teams.models import Affiliation, Membership, Volunteer
-from teams.workbooks import text_workbook
 
 # The words the import reads back (see teams.importing.ROLE_VALUES, AFFILIATION_VALUES).
 # They are spreadsheet values, the same whatever the user's language.

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from import_export.formats.base_formats import XLSX
 
 from campaign.models import Commune, Province
-from config.bulk import chunks, insert_rows
+from lib.bulk import chunks, insert_rows
+from lib.text import compact_key, fold
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
-from teams.text import compact_key, fold
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {

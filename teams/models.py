@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.models import Campaign, Commune, Province, Role, campaign_tag
+from lib.text import fold
 from notifications.phones import InvalidPhone, normalise_mobile
-from teams.text import fold
 
 
 def validate_e164_mobile(value):

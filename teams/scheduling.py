@@ -13,10 +13,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.bulk import insert_rows
+from lib.bulk import insert_rows
+from lib.text import fold
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.reminders import schedule_reminders, shift_changed
-from teams.text import fold
 
 
 class Refused(Exception):

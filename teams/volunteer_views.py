@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign import audit
 from campaign.models import Campaign
-from config.ratelimit import count_wrong_link, link_page
+from lib.ratelimit import count_wrong_link, link_page
 from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
 from teams.coverage import places_held_of_each_shift
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer

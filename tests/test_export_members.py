@@ -5,6 +5,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from campaign.models import Commune
+from lib.spreadsheets.writing import text_workbook
+from lib.text import compact_key
 from teams.exporting import AFFILIATION_WORDS, ROLE_WORDS, export_members
 from teams.importing import (
     AFFILIATION_VALUES,
@@ -14,8 +16,6 @@ from teams.importing import (
     read_sheet,
 )
 from teams.models import Affiliation, Membership, Team, Volunteer
-from teams.text import compact_key
-from teams.workbooks import text_workbook
 
 # Messages are read in English here; the Vietnamese ones are checked elsewhere.
 pytestmark = pytest.mark.usefixtures("english")

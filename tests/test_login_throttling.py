@@ -38,7 +38,7 @@ def test_a_few_mistakes_do_not_lock_anyone_out(client, organiser, settings):
 
 
 def test_client_address_comes_from_our_proxy_only(rf, settings):
-    from config.security import client_ip
+    from lib.client_address import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     settings.TRUSTED_PROXY_COUNT = 0

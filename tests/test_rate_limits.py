@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
-from config import env, ratelimit
+from config import env
+from lib import ratelimit
 from notifications.links import opt_out_token
 from notifications.models import Message, OptOut
 from teams.accounts import activation_url

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from config.security import client_ip
+from lib.client_address import client_ip
 
 Rate = tuple[int, int] | None
 

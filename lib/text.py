@@ -1,5 +1,6 @@
 """Text keys that let people type Vietnamese with or without diacritics."""
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -19,3 +20,11 @@ def fold_text(text: str) -> str:
 def fold(text: str) -> str:
     """fold_text(), remembered for names and other short keys."""
     return fold_text(text)
+
+
+NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
+
+
+def compact_key(text: str) -> str:
+    """fold() without spaces or punctuation: "Xã/Phường" -> "xaphuong", "Mã xã" -> "maxa"."""
+    return NOT_ALPHANUMERIC.sub("", fold(text))
