@@ -68,9 +68,9 @@ from sessions.models import (
     HelpSession,
 )
 from sessions.recording import record_sessions
-from teams.coverage import local_midnight
 from teams.models import Assignment, Broadcast, Shift, ShiftSignup, Volunteer
-from teams.scheduling import WeeklySlot, generate_roster
+from teams.rota.coverage import local_midnight
+from teams.rota.signups import WeeklySlot, generate_roster
 
 POSTGRES_FIGURES = [
     "dashboard_1m_postgres_ms",

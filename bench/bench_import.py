@@ -3,7 +3,7 @@
 Figures
 - import_9k_<engine>_s: Lạng Sơn's sheet (65 communes, 1,646 teams, 8,800 people,
   9,000 rows, phone numbers typed every way) read from CSV and imported with
-  teams.importing, as `manage.py import_members` does.
+  teams.registry.importing, as `manage.py import_members` does.
 - import_9k_speedup_vs_stock: stock django-import-export importing the same rows per row
   (a ModelResource for volunteers alone, default options, measured in the same run),
   divided by ours, which also writes the teams and memberships.
@@ -25,8 +25,8 @@ from campaign.divisions import load_divisions
 from campaign.models import Commune, Province
 from notifications.phones import normalise_mobile
 from teams.demo import lang_son_sheet
-from teams.importing import MemberImport, read_sheet
 from teams.models import Membership, Team, Volunteer
+from teams.registry.importing import MemberImport, read_sheet
 
 BIG_ROWS = int(os.environ.get("BENCH_IMPORT_BIG_ROWS", "100000"))
 POSTGRES_FIGURES = ["import_9k_postgres_s", "reimport_9k_postgres_s"]

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # The wiring: writes the task queue's timetable (config/schedules.py) after migrate.
+    "config",
 ]
 
 MIDDLEWARE = [

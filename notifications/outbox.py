@@ -23,8 +23,7 @@ from lib.bulk import insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
 from notifications.segments import Segments, segments
-
-SEND_TASK = "notifications.sending.send_message"
+from notifications.sending import SEND_TASK
 
 
 def compose(text: str, brand: str = "") -> str:

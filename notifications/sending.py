@@ -26,7 +26,8 @@ from notifications.signals import opt_out_changed
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
-SEND_TASK = "notifications.sending.send_message"
+# What the queue runs for each message (notifications/tasks.py).
+SEND_TASK = "notifications.tasks.send_message"
 
 
 # Timing rules ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from lib import ratelimit
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
-from teams.volunteer_views import current_campaign
+from teams.rota.views.my_shifts import current_campaign
 
 
 def token_digest(key: str) -> str:

@@ -107,8 +107,3 @@ def purge(*, today: date | None = None, campaign: Campaign | None = None, dry_ru
             )
         done.append(Purged(each, count, masked))
     return done
-
-
-def purge_task() -> int:
-    """The daily schedule's entry point; returns how many numbers were erased."""
-    return sum(p.sessions for p in purge())

@@ -78,11 +78,11 @@ from sessions.rollups import (
     PRIORITY_GROUPS,
     local_date,
 )
-from teams.coverage import (
+from teams.models import Shift, ShiftSignup
+from teams.rota.coverage import (
     campaigns_visible_to,
     local_midnight,
 )
-from teams.models import Shift, ShiftSignup
 
 WEEK = 7
 
@@ -466,7 +466,7 @@ class SecondsBetween(Func):
 def roster_figures(campaign, commune_ids, first, last) -> tuple[dict[int, Coverage], Decimal]:
     """Over the campaign's shifts starting within the days, in one query: for each commune,
     the places held of those needed on the live shifts and how many of them are short;
-    and the hours volunteers were checked in, as teams.attendance counts them (check-out,
+    and the hours volunteers were checked in, as teams.rota.attendance counts them (check-out,
     or the shift's end, minus check-in)."""
     holds = Q(signups__status__in=ShiftSignup.HOLDS_A_PLACE)
     per_shift = (

@@ -27,10 +27,10 @@ from sessions.list_views import csv_lines
 from sessions.listing import FIRST_DAY, LAST_DAY, day_field
 from sessions.models import HelpSession
 from sessions.rollups import PRIORITY_GROUPS
-from teams.coverage import campaigns_visible_to, week_of
-from teams.exporting import CONTENT_TYPES
-from teams.forms import CommuneChoiceField
-from teams.views import campaign_staff_required
+from teams.registry.exporting import CONTENT_TYPES
+from teams.registry.forms import CommuneChoiceField
+from teams.registry.views.teams import campaign_staff_required
+from teams.rota.coverage import campaigns_visible_to, week_of
 
 # A chart of more days than this is unreadable, and the page would grow without end.
 MOST_DAYS = 366

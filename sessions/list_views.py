@@ -24,8 +24,8 @@ from sessions.listing import (
     service_labels,
 )
 from sessions.models import HelpSession
-from teams.exporting import CONTENT_TYPES
-from teams.views import campaign_staff_required, paginate
+from teams.registry.exporting import CONTENT_TYPES
+from teams.registry.views.teams import campaign_staff_required, paginate
 
 # What a spreadsheet would read as a formula at the start of a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from campaign.models import Campaign, Commune, ServiceType
 from lib.text import fold
 from sessions.models import HelpSession
-from teams.coverage import campaigns_visible_to
-from teams.forms import CommuneChoiceField
+from teams.registry.forms import CommuneChoiceField
+from teams.rota.coverage import campaigns_visible_to
 
 # Dates outside these are typing mistakes, and would overflow a day's bounds.
 FIRST_DAY = date(2000, 1, 1)

@@ -28,7 +28,7 @@ from campaign.models import ServiceType
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, HelpSession
 from teams.models import Assignment, ShiftSignup, Volunteer
-from teams.volunteer_views import volunteer_of
+from teams.rota.views.my_shifts import volunteer_of
 
 # A shift counts as the current one from an hour before it starts to an hour after.
 SHIFT_MARGIN = timedelta(hours=1)

@@ -8,7 +8,7 @@ class TeamsConfig(AppConfig):
 
     def ready(self):
         from notifications.signals import opt_out_changed
-        from teams.trail import record_opt_out
+        from teams.registry.trail import record_opt_out
 
         # Opt-outs recorded by the link, the webhooks or the send itself, in the trail.
-        opt_out_changed.connect(record_opt_out, dispatch_uid="teams.trail.opt_out")
+        opt_out_changed.connect(record_opt_out, dispatch_uid="teams.registry.trail.opt_out")

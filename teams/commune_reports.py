@@ -5,7 +5,7 @@ One row is one commune's report for one period of a campaign:
     Mã xã | Xã/Phường | Từ ngày | Đến ngày | Hồ sơ tiếp nhận | Hồ sơ trực tuyến |
     Hồ sơ số hóa | Thanh toán trực tuyến | Ghi chú
 
-It works as the registry import does (teams.importing): headers in English or
+It works as the registry import does (teams.registry.importing): headers in English or
 Vietnamese, every row checked first, problems with line, column and reason, nothing
 written while any row has an error unless invalid rows are skipped, then one
 transaction. A report is identified by its commune and its last day: importing it again
@@ -23,8 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign.models import Campaign, CampaignCommune, Commune, CommuneReport
-from teams.assigning import read_date, show_date
-from teams.importing import (
+from teams.registry.importing import (
     BATCH,
     CommuneIndex,
     ImportReport,
@@ -35,6 +34,7 @@ from teams.importing import (
     resolve_commune,
     row_reader,
 )
+from teams.rota.assignments import read_date, show_date
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 
 from campaign.models import Commune, Province
 from notifications.phones import InvalidPhone, normalise_mobile
-from teams.importing import COLUMNS, MemberImport, Sheet
-from teams.trail import import_recorder
+from teams.registry.importing import COLUMNS, MemberImport, Sheet
+from teams.registry.trail import import_recorder
 
 FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Vi Nông Hà Lương Lộc Hoàng Đinh Bế Triệu Lý Mã Chu".split()
@@ -167,7 +167,7 @@ DEMO_BROADCAST = uuid.UUID("6d1c6a55-3c1e-4b43-9c55-2f0b8f3f2a10")
 
 def seed_broadcast(province, stdout):
     """A broadcast to one team of the demo coordinator: the worker sends it (console)."""
-    from teams.broadcasts import record_and_send
+    from teams.broadcasts.sending import record_and_send
     from teams.models import Team
 
     coordinator = get_user_model().objects.filter(username="coordinator").first()
@@ -220,7 +220,7 @@ def seed_campaign(province, stdout):
     from campaign.models import Campaign, ReadinessCheck, ReadinessCriterion
     from lib.bulk import insert_rows
     from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-    from teams.scheduling import Refused, WeeklySlot, generate_roster, sign_up
+    from teams.rota.signups import Refused, WeeklySlot, generate_roster, sign_up
 
     today = date.today()
     campaign, created = Campaign.objects.get_or_create(

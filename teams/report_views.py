@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from campaign.models import Commune
 from teams.commune_reports import COLUMNS, CommuneReportImport
-from teams.coverage import campaigns_visible_to
-from teams.forms import CommuneReportImportForm
-from teams.trail import import_recorder
-from teams.views import campaign_staff_required
+from teams.registry.forms import CommuneReportImportForm
+from teams.registry.trail import import_recorder
+from teams.registry.views.teams import campaign_staff_required
+from teams.rota.coverage import campaigns_visible_to
 
 
 @campaign_staff_required

@@ -1,15 +1,11 @@
 from django.urls import path, re_path
 
-from teams import (
-    account_views,
-    calendars,
-    coverage,
-    report_views,
-    rostering,
-    staffing,
-    views,
-    volunteer_views,
-)
+from teams import report_views
+from teams.registry.views import accounts as account_views
+from teams.registry.views import teams as views
+from teams.rota import calendars, coverage, staffing
+from teams.rota.views import my_shifts as volunteer_views
+from teams.rota.views import roster as rostering
 
 app_name = "teams"
 urlpatterns = [

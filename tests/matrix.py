@@ -31,9 +31,7 @@ from campaign.models import (
 )
 from notifications.links import opt_out_token
 from sessions.recording import record_sessions
-from teams import broadcasts, import_jobs
-from teams.accounts import account_for
-from teams.calendars import live_feed
+from teams.broadcasts import sending as broadcasts
 from teams.models import (
     Assignment,
     CalendarFeed,
@@ -43,7 +41,10 @@ from teams.models import (
     Team,
     Volunteer,
 )
-from teams.shift_links import shift_token
+from teams.registry import import_jobs
+from teams.registry.accounts import account_for
+from teams.rota.calendars import live_feed
+from teams.rota.links import shift_token
 
 LANG_SON = "20"
 CAO_BANG = "04"

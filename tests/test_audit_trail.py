@@ -22,7 +22,7 @@ from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
 from sessions.recording import correct_session, record_sessions
 from teams.models import Assignment, Membership, Shift, ShiftSignup, Team, Volunteer
-from teams.shift_links import shift_link_url
+from teams.rota.links import shift_link_url
 
 NAME, PHONE = "Hoàng Văn Thụ", "+84912345678"
 

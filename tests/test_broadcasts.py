@@ -13,7 +13,7 @@ from campaign.models import Campaign, CampaignCommune, Commune
 from notifications import sending
 from notifications.models import Message, OptOut
 from notifications.providers import MemoryProvider
-from teams import broadcasts
+from teams.broadcasts import sending as broadcasts
 from teams.models import Broadcast, Membership, Team, Volunteer
 
 # Messages are read in English here; the Vietnamese ones are checked elsewhere.

@@ -10,8 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from campaign.models import Campaign
-from teams.calendars import feed_url, live_feed, render_ics
 from teams.models import CalendarFeed, Shift, ShiftSignup, Volunteer
+from teams.rota.calendars import feed_url, live_feed, render_ics
 
 pytestmark = pytest.mark.usefixtures("english")
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

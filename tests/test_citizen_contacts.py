@@ -243,7 +243,7 @@ def test_the_command_for_one_campaign_still_waits_for_its_retention(mai, commune
 def test_the_purge_runs_every_night_in_the_task_queue(db):
     from django_q.models import Schedule
 
-    schedule = Schedule.objects.get(func="sessions.contacts.purge_task")
+    schedule = Schedule.objects.get(func="sessions.tasks.purge_citizen_contacts")
     assert schedule.schedule_type == Schedule.DAILY
     assert timezone.localtime(schedule.next_run).hour == 2
 

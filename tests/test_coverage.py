@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import Campaign, CampaignCommune
-from teams.coverage import week_of
 from teams.models import Shift, ShiftSignup, Volunteer
+from teams.rota.coverage import week_of
 
 pytestmark = pytest.mark.usefixtures("english")
 

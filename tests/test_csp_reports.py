@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from notifications.links import opt_out_token, opt_out_url
-from teams.shift_links import shift_token
+from teams.rota.links import shift_token
 
 URL = "/csp-report"
 SITE = "https://digihelp.example.vn"

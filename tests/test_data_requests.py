@@ -22,8 +22,8 @@ from sessions import privacy, rollups
 from sessions.dashboard import Filters, build
 from sessions.models import HelpSession
 from sessions.recording import record_sessions
-from teams.calendars import live_feed
 from teams.models import Assignment, CalendarFeed, Membership, Shift, ShiftSignup, Team, Volunteer
+from teams.rota.calendars import live_feed
 
 NAME, PHONE = "Nông Thị Mai", "+84912345678"
 CITIZEN = "+84987654321"
@@ -339,7 +339,7 @@ def test_an_erased_volunteer_stays_out_of_the_calendar(mai, organiser):
 
 
 def test_expired_records_go_after_their_periods_and_the_purge_is_recorded(settings, mai):
-    from teams.retention import purge_expired_records
+    from teams.registry.retention import purge_expired_records
 
     settings.MESSAGE_HISTORY_RETENTION_DAYS = 30
     settings.AUDIT_EVENT_RETENTION_DAYS = 100

@@ -7,15 +7,15 @@ from openpyxl import load_workbook
 from campaign.models import Commune
 from lib.spreadsheets.writing import text_workbook
 from lib.text import compact_key
-from teams.exporting import AFFILIATION_WORDS, ROLE_WORDS, export_members
-from teams.importing import (
+from teams.models import Affiliation, Membership, Team, Volunteer
+from teams.registry.exporting import AFFILIATION_WORDS, ROLE_WORDS, export_members
+from teams.registry.importing import (
     AFFILIATION_VALUES,
     COLUMNS,
     ROLE_VALUES,
     MemberImport,
     read_sheet,
 )
-from teams.models import Affiliation, Membership, Team, Volunteer
 
 # Messages are read in English here; the Vietnamese ones are checked elsewhere.
 pytestmark = pytest.mark.usefixtures("english")

@@ -7,9 +7,9 @@ from openpyxl import Workbook
 
 from campaign.divisions import load_divisions
 from campaign.models import Campaign, Commune, Province
-from teams.assigning import AssignmentImport
-from teams.importing import read_sheet
 from teams.models import Assignment, Volunteer
+from teams.registry.importing import read_sheet
+from teams.rota.assignments import AssignmentImport
 
 # Messages are read in English here, as in the registry import's tests.
 pytestmark = pytest.mark.usefixtures("english")

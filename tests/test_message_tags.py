@@ -14,8 +14,10 @@ from notifications.models import Message
 from notifications.outbox import queue_message
 from sessions import followups
 from sessions.models import HelpSession
-from teams import broadcasts, reminders, shift_links, staffing
+from teams.broadcasts import sending as broadcasts
 from teams.models import Assignment, Broadcast, Shift, ShiftSignup, Team, Volunteer
+from teams.rota import links as shift_links
+from teams.rota import reminders, staffing
 
 tagging = importlib.import_module("sessions.migrations.0004_tag_messages")
 

@@ -25,11 +25,13 @@ from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
 from notifications.phones import OLD_MOBILE_PREFIXES, InvalidPhone, normalise_mobile
 from notifications.webhooks import STOP_WORDS
-from teams import assigning, commune_reports, importing
-from teams.assigning import AssignmentImport, read_date
+from teams import commune_reports
 from teams.commune_reports import CommuneReportImport, read_count
-from teams.importing import MemberImport, Sheet, UnreadableFile, read_sheet
 from teams.models import Assignment, Membership, Team, Volunteer
+from teams.registry import importing
+from teams.registry.importing import MemberImport, Sheet, UnreadableFile, read_sheet
+from teams.rota import assignments as assigning
+from teams.rota.assignments import AssignmentImport, read_date
 
 pytestmark = pytest.mark.usefixtures("english")
 

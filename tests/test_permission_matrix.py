@@ -48,7 +48,7 @@ from teams.models import (
     Team,
     Volunteer,
 )
-from teams.views import preview_key
+from teams.registry.views.teams import preview_key
 from tests.matrix import (
     ANONYMOUS,
     COORDINATOR_A,
@@ -159,7 +159,7 @@ NOBODY =                    (NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,  
 SIGNED_IN_NOBODY =          (LOGIN,       NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND,   NOT_FOUND)
 METHOD_REFUSED =            (NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 SIGNED_IN_POST_ONLY =       (LOGIN,       NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
-# The staff pages (teams.views.campaign_staff_required): 403 for anyone else.
+# The staff pages (teams.registry.views.teams.campaign_staff_required): 403 for anyone else.
 STAFF =                     (LOGIN,       FORBIDDEN,   OK,          OK,          OK,          OK,          FORBIDDEN)
 STAFF_OF_X =                (LOGIN,       FORBIDDEN,   OK,          OK,          OK,          NOT_FOUND,   FORBIDDEN)
 STAFF_OF_A =                (LOGIN,       FORBIDDEN,   OK,          NOT_FOUND,   OK,          NOT_FOUND,   FORBIDDEN)

@@ -17,7 +17,7 @@ def finished(minutes_ago, *, success=True, name="sweep"):
     stopped = timezone.now() - timedelta(minutes=minutes_ago)
     Task.objects.create(
         id=f"{name}-{minutes_ago}-{success}", name=name,
-        func="notifications.sending.sweep_outbox", started=stopped - timedelta(seconds=1),
+        func="notifications.tasks.sweep_outbox", started=stopped - timedelta(seconds=1),
         stopped=stopped, success=success,
     )  # fmt: skip
 

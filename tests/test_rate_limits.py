@@ -15,8 +15,8 @@ from config import env
 from lib import ratelimit
 from notifications.links import opt_out_token
 from notifications.models import Message, OptOut
-from teams.accounts import activation_url
 from teams.models import Volunteer
+from teams.registry.accounts import activation_url
 
 SYNC = "/api/v1/help-sessions/sync"
 WRONG_TOKEN = "AAAAAAAAAAA"  # shaped like a real token, the signature of nothing here

@@ -11,7 +11,7 @@ from notifications import sending
 from notifications.models import Message
 from notifications.outbox import queue_message
 from teams.models import Assignment, Shift, Volunteer
-from teams.scheduling import cancel_shift, decline, move_shift, sign_up
+from teams.rota.signups import cancel_shift, decline, move_shift, sign_up
 
 pytestmark = pytest.mark.usefixtures("scenario_clock")
 

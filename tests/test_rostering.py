@@ -10,7 +10,7 @@ from django.utils import timezone
 from campaign.models import Campaign
 from notifications.models import Message
 from teams.models import Assignment, Shift, Volunteer
-from teams.scheduling import sign_up
+from teams.rota.signups import sign_up
 
 pytestmark = pytest.mark.usefixtures("english", "scenario_clock")
 

@@ -323,7 +323,7 @@ def test_send_sms_command_names_a_bad_number(db):
 def test_the_outbox_sweep_is_scheduled_every_minute(db):
     from django_q.models import Schedule
 
-    schedule = Schedule.objects.get(func="notifications.sending.sweep_outbox")
+    schedule = Schedule.objects.get(func="notifications.tasks.sweep_outbox")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
 
 

@@ -15,8 +15,8 @@ from campaign.models import Campaign, Role
 from notifications.models import Message
 from notifications.providers import MemoryProvider
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.shift_links import shift_link_url
-from teams.staffing import warn_understaffed
+from teams.rota.links import shift_link_url
+from teams.rota.staffing import warn_understaffed
 
 pytestmark = pytest.mark.usefixtures("english", "scenario_clock")
 
@@ -265,7 +265,7 @@ def test_no_warning_when_no_coordinator_has_a_phone(campaign, commune, coordinat
 
 
 def test_the_warning_is_scheduled_daily(db):
-    schedule = Schedule.objects.get(func="teams.staffing.warn_understaffed")
+    schedule = Schedule.objects.get(func="teams.tasks.warn_understaffed")
     assert schedule.schedule_type == Schedule.DAILY
     assert schedule.repeats == -1
     local = schedule.next_run.astimezone(LOCAL)

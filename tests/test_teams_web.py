@@ -6,8 +6,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from campaign.models import Commune, Role
-from teams.importing import COLUMNS
 from teams.models import ImportJob, Membership, Team, Volunteer
+from teams.registry.importing import COLUMNS
 from teams.tasks import run_import_job
 
 # Messages are read in English here; the Vietnamese ones are checked elsewhere.

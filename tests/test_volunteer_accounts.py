@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from notifications.models import Message
 from notifications.providers import MemoryProvider
-from teams.accounts import invite_volunteer
 from teams.models import Volunteer
+from teams.registry.accounts import invite_volunteer
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext
 from campaign.models import Campaign
 from notifications.models import Message
 from notifications.providers import MemoryProvider
-from teams.attendance import hours_worked
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.scheduling import sign_up
-from teams.shift_links import invite, shift_link_url, shift_token
+from teams.rota.attendance import hours_worked
+from teams.rota.links import invite, shift_link_url, shift_token
+from teams.rota.signups import sign_up
 
 pytestmark = pytest.mark.usefixtures("scenario_clock")
 

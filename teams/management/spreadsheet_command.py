@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from teams.importing import UnreadableFile, read_sheet, write_errors_file
-from teams.trail import import_recorder
+from teams.registry.importing import UnreadableFile, read_sheet, write_errors_file
+from teams.registry.trail import import_recorder
 
 
 class SpreadsheetImportCommand(BaseCommand):
-    # What the import writes, as teams.trail.IMPORT_KINDS names it: each run is audited.
+    # What the import writes, as teams.registry.trail.IMPORT_KINDS names it: each run is audited.
     audit_kind = ""
 
     def add_target_arguments(self, parser):

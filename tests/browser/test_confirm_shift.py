@@ -8,8 +8,8 @@ from django.utils.translation import gettext
 
 from campaign.models import Campaign
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.scheduling import sign_up
-from teams.shift_links import shift_link_url
+from teams.rota.links import shift_link_url
+from teams.rota.signups import sign_up
 
 
 def vi(text):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaign.divisions import UnknownProvince, describe_provinces, resolve_province_codes
 from campaign.models import Commune, Province
-from teams.exporting import member_dataset, render_dataset
+from teams.registry.exporting import member_dataset, render_dataset
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
 

@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
 from campaign.models import Campaign
-from teams.assigning import AssignmentImport
 from teams.management.spreadsheet_command import SpreadsheetImportCommand
+from teams.rota.assignments import AssignmentImport
 
 
 class Command(SpreadsheetImportCommand):

@@ -3,8 +3,8 @@ from django.db import transaction
 
 from campaign.models import Campaign
 from notifications.models import Message
-from teams.accounts import invite_volunteer
 from teams.models import Volunteer
+from teams.registry.accounts import invite_volunteer
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """python manage.py purge_expired_records
 
-Removes what is kept only for a while (teams.retention): uploaded import files, the
+Removes what is kept only for a while (teams.registry.retention): uploaded import files, the
 number and text of old messages, old sign-in attempts, old audit events, each after the
 days its setting gives. The task queue runs it every night.
 """
 
 from django.core.management.base import BaseCommand
 
-from teams.retention import purge_expired_records
+from teams.registry.retention import purge_expired_records
 
 
 class Command(BaseCommand):

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from campaign.models import Commune
-from teams.importing import ImportReport, MemberImport, read_sheet
 from teams.models import ImportJob
-from teams.trail import import_recorder
+from teams.registry.importing import ImportReport, MemberImport, read_sheet
+from teams.registry.trail import import_recorder
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST, require_safe
 from icalendar import Calendar, Event
 
 from campaign.models import CampaignCommune, Commune
-from teams.coverage import with_places_held
 from teams.models import CalendarFeed, Shift, ShiftSignup, Volunteer
+from teams.rota.coverage import with_places_held
 
 PAST_DAYS_IN_VOLUNTEER_FEED = 30
 # Calendar apps poll every few hours at most; a few minutes of caching costs nothing.

@@ -4,7 +4,7 @@ One row places one volunteer in one commune, for the whole campaign or part of i
 
     Số điện thoại | Mã xã | Xã/Phường | Từ ngày | Đến ngày
 
-The volunteer is found by phone among those already registered (teams.importing
+The volunteer is found by phone among those already registered (teams.registry.importing
 registers them); the commune by code or name within the campaign's province, and it
 must take part in the campaign. Empty dates mean the campaign's own start and end and
 are stored empty, so the assignment follows the campaign if its dates move.
@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign, Commune
 from lib.bulk import chunks
 from notifications.phones import InvalidPhone, normalise_mobile
-from teams.importing import (
+from teams.models import Assignment, Volunteer
+from teams.registry.importing import (
     BATCH,
     QUERY_CHUNK,
     CommuneIndex,
@@ -39,7 +40,6 @@ from teams.importing import (
     resolve_commune,
     row_reader,
 )
-from teams.models import Assignment, Volunteer
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {

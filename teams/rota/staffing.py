@@ -27,14 +27,14 @@ from notifications.models import Message
 from notifications.outbox import queue_message
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.segments import without_diacritics
-from teams.assigning import AssignmentImport
-from teams.coverage import campaigns_visible_to, local_midnight, monday_of, with_places_held
-from teams.forms import AssignmentForm, AssignmentImportForm
 from teams.models import Assignment, Shift, Volunteer
-from teams.scheduling import Refused, sign_up
-from teams.shift_links import invite
-from teams.trail import import_recorder
-from teams.views import campaign_staff_required
+from teams.registry.forms import AssignmentForm, AssignmentImportForm
+from teams.registry.trail import import_recorder
+from teams.registry.views.teams import campaign_staff_required
+from teams.rota.assignments import AssignmentImport
+from teams.rota.coverage import campaigns_visible_to, local_midnight, monday_of, with_places_held
+from teams.rota.links import invite
+from teams.rota.signups import Refused, sign_up
 
 # Messages ---------------------------------------------------------------------------
 

@@ -14,10 +14,11 @@ from campaign.models import Campaign, Commune, Province
 from notifications.models import Message
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.segments import normalise as normalise_sms
-from teams import broadcasts, importing
-from teams.broadcasts import DEFAULT_BRAND
-from teams.importing import clean_text
+from teams.broadcasts import sending as broadcasts
+from teams.broadcasts.sending import DEFAULT_BRAND
 from teams.models import Assignment, Broadcast, Membership, Shift, Team, Volunteer
+from teams.registry import importing
+from teams.registry.importing import clean_text
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

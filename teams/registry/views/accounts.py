@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from lib.client_address import client_ip
 from lib.ratelimit import count_wrong_link, link_page
 from notifications.phones import InvalidPhone, normalise_mobile
-from teams.accounts import (
+from teams.registry.accounts import (
     TooManyRequests,
     forget_reset_code,
     send_reset_code,

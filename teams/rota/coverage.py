@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from campaign.models import Campaign, CampaignCommune, Commune
 from teams.models import Shift, ShiftSignup
-from teams.views import campaign_staff_required
+from teams.registry.views.teams import campaign_staff_required
 
 DAYS_IN_WEEK = 7
 

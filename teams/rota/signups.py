@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lib.bulk import insert_rows
 from lib.text import fold
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.reminders import schedule_reminders, shift_changed
+from teams.rota.reminders import schedule_reminders, shift_changed
 
 
 class Refused(Exception):

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_POST
 
 from campaign import audit
 from campaign.models import Campaign, CampaignCommune, Commune
-from teams.coverage import campaigns_visible_to, monday_of
-from teams.forms import RosterCommunesForm, RosterFormSet, ShiftForm
 from teams.models import Shift
-from teams.reminders import shift_changed
-from teams.scheduling import WeeklySlot, cancel_shift, generate_roster, move_shift
-from teams.views import campaign_staff_required
+from teams.registry.forms import RosterCommunesForm, RosterFormSet, ShiftForm
+from teams.registry.views.teams import campaign_staff_required
+from teams.rota.coverage import campaigns_visible_to, monday_of
+from teams.rota.reminders import shift_changed
+from teams.rota.signups import WeeklySlot, cancel_shift, generate_roster, move_shift
 
 ROWS_PREFIX = "rows"
 

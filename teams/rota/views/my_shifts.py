@@ -22,11 +22,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from campaign import audit
 from campaign.models import Campaign
 from lib.ratelimit import count_wrong_link, link_page
-from teams.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
-from teams.coverage import places_held_of_each_shift
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.scheduling import Refused, decline, sign_up
-from teams.shift_links import link_expired, tell_coordinators_of_decline, valid_shift_token
+from teams.rota.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
+from teams.rota.coverage import places_held_of_each_shift
+from teams.rota.links import link_expired, tell_coordinators_of_decline, valid_shift_token
+from teams.rota.signups import Refused, decline, sign_up
 
 CHOICES = ("confirm", "decline")
 
@@ -132,7 +132,7 @@ OPEN_SHIFTS_DAYS = 7
 
 def open_shifts(volunteer, now, limit=20):
     """Shifts of the next week with places left, in the communes the volunteer is
-    assigned to; teams.scheduling still checks every rule when they sign up."""
+    assigned to; teams.rota.signups still checks every rule when they sign up."""
     assignments = Assignment.objects.filter(volunteer=volunteer)
     return (
         Shift.objects.live()

@@ -1,4 +1,4 @@
-"""Export teams and their members in the layout `teams.importing` reads.
+"""Export teams and their members in the layout `teams.registry.importing` reads.
 
 One row per person per team, with the import's Vietnamese headers and the Vietnamese
 words it understands for roles and affiliations, so an export can be edited and
@@ -13,10 +13,10 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 
 from lib.spreadsheets.writing import text_workbook
-from teams.importing import COLUMNS
 from teams.models import Affiliation, Membership, Volunteer
+from teams.registry.importing import COLUMNS
 
-# The words the import reads back (see teams.importing.ROLE_VALUES, AFFILIATION_VALUES).
+# The words the import reads back (see teams.registry.importing.ROLE_VALUES, AFFILIATION_VALUES).
 # They are spreadsheet values, the same whatever the user's language.
 ROLE_WORDS = {
     Membership.Role.LEADER: "Tổ trưởng",
@@ -42,7 +42,7 @@ CONTENT_TYPES = {
 class MemberResource(resources.Resource):
     """One row per person per team, from the plain rows `member_rows` reads.
 
-    Each field is named for its column in teams.importing.COLUMNS and headed by the
+    Each field is named for its column in teams.registry.importing.COLUMNS and headed by the
     header the import writes.
     """
 

@@ -33,10 +33,12 @@ from notifications.segments import (
     GSM_7_EXTENSION,
     GSM_7_REPLACEMENTS,
 )
-from teams import broadcasts, import_jobs
-from teams.accounts import invite_volunteer
-from teams.exporting import CONTENT_TYPES, export_members
-from teams.forms import (
+from teams.broadcasts import sending as broadcasts
+from teams.models import Broadcast, ImportJob, Membership, Team, Volunteer
+from teams.registry import import_jobs
+from teams.registry.accounts import invite_volunteer
+from teams.registry.exporting import CONTENT_TYPES, export_members
+from teams.registry.forms import (
     BroadcastForm,
     ImportUploadForm,
     MembershipForm,
@@ -45,8 +47,7 @@ from teams.forms import (
     TeamForm,
     VolunteerForm,
 )
-from teams.importing import UnreadableFile
-from teams.models import Broadcast, ImportJob, Membership, Team, Volunteer
+from teams.registry.importing import UnreadableFile
 
 logger = logging.getLogger(__name__)
 
