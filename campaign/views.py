@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,30 +17,7 @@ from campaign.forms import (
     CriteriaForm,
     ReadinessForm,
 )
-from campaign.models import Campaign, CampaignCommune, CommuneReport, Province, Role
-
-
-def organised_provinces(user):
-    """Provinces in which `user` may create and run campaigns."""
-    if user.is_superuser:
-        return Province.objects.all()
-    return Province.objects.filter(roles__user=user, roles__kind=Role.Kind.ORGANISER).distinct()
-
-
-def organised_campaign(user, pk):
-    """The campaign, if `user` organises it: 403 for non-organisers, 404 for others' ones."""
-    if not organised_provinces(user).exists():
-        raise PermissionDenied
-    return get_object_or_404(Campaign.objects.organised_by(user), pk=pk)
-
-
-def visible_campaigns(user):
-    """Campaigns in which `user` may see at least one commune."""
-    return Campaign.objects.filter(
-        pk__in=CampaignCommune.objects.filter(commune__in=access.visible_communes(user)).values(
-            "campaign_id"
-        )
-    )
+from campaign.models import CampaignCommune, CommuneReport, Role
 
 
 @login_required
@@ -50,7 +26,7 @@ def overview(request):
     roles = Role.objects.filter(user=request.user).select_related("province")
     provinces = access.visible_provinces(request.user).annotate(commune_count=Count("communes"))
     communes = access.visible_communes(request.user).select_related("province")[:200]
-    campaigns = visible_campaigns(request.user).select_related("province")
+    campaigns = access.visible_campaigns(request.user).select_related("province")
     return render(
         request,
         "campaign/overview.html",
@@ -59,7 +35,7 @@ def overview(request):
             "provinces": provinces,
             "communes": communes,
             "campaigns": campaigns,
-            "can_create": organised_provinces(request.user).exists(),
+            "can_create": access.organised_provinces(request.user).exists(),
         },
     )
 
@@ -67,8 +43,8 @@ def overview(request):
 @login_required
 def campaign_form(request, pk=None):
     """Create or edit a campaign; a new one takes every commune of its province."""
-    provinces = organised_provinces(request.user)
-    campaign = organised_campaign(request.user, pk) if pk else None
+    provinces = access.organised_provinces(request.user)
+    campaign = access.organised_campaign(request.user, pk) if pk else None
     if campaign is None and not provinces.exists():
         raise PermissionDenied
     form = CampaignForm(request.POST or None, instance=campaign, provinces=provinces)
@@ -87,14 +63,8 @@ def campaign_form(request, pk=None):
 @login_required
 def campaign_detail(request, pk):
     """Dates, status and the targets and readiness of the communes the user may see."""
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
-    rows = list(
-        campaign.campaign_communes.filter(commune__in=access.visible_communes(request.user))
-        .select_related("commune")
-        .annotate(met=Count("readiness_checks"))
-    )
-    if not rows:
-        raise Http404(_("No commune of this campaign is yours to see."))
+    campaign, rows = campaign_and_rows(request.user, pk)
+    rows = list(rows.select_related("commune").annotate(met=Count("readiness_checks")))
     return render(
         request,
         "campaign/campaign_detail.html",
@@ -102,9 +72,7 @@ def campaign_detail(request, pk):
             "campaign": campaign,
             "rows": rows,
             "criteria_count": campaign.readiness_criteria.count(),
-            "can_organise": Campaign.objects.organised_by(request.user)
-            .filter(pk=campaign.pk)
-            .exists(),
+            "can_organise": access.organises_campaign(request.user, campaign),
         },
     )
 
@@ -112,7 +80,7 @@ def campaign_detail(request, pk):
 @login_required
 def campaign_targets(request, pk):
     """All communes' targets and the readiness checklist, edited on one page."""
-    campaign = organised_campaign(request.user, pk)
+    campaign = access.organised_campaign(request.user, pk)
     queryset = campaign.campaign_communes.select_related("commune")
     criteria = campaign.readiness_criteria.values_list("text", flat=True)
     data = request.POST if request.method == "POST" else None
@@ -197,19 +165,16 @@ def commune_readiness(request, pk, commune_id):
 # Communes' official figures -------------------------------------------------------
 
 
-def visible_campaign(user, pk):
-    """The campaign and the rows of its communes `user` may see; 404 when there is none."""
-    campaign = get_object_or_404(Campaign.objects.select_related("province"), pk=pk)
-    rows = campaign.campaign_communes.filter(commune__in=access.visible_communes(user))
-    if not rows.exists():
-        raise Http404(_("No commune of this campaign is yours to see."))
-    return campaign, rows
+def campaign_and_rows(user, pk):
+    """A campaign `user` may see, and the rows of its communes they may see."""
+    campaign = access.visible_campaign(user, pk)
+    return campaign, campaign.campaign_communes.filter(commune__in=access.visible_communes(user))
 
 
 @login_required
 def report_list(request, pk):
     """Each commune's latest report, and how many it has made."""
-    campaign, rows = visible_campaign(request.user, pk)
+    campaign, rows = campaign_and_rows(request.user, pk)
     latest = (
         CommuneReport.objects.filter(campaign_commune=OuterRef("pk"))
         .order_by("-period_end")
@@ -231,7 +196,7 @@ def report_list(request, pk):
 @login_required
 def commune_reports(request, pk, commune_id, report_id=None):
     """A commune's reports; a new one entered, or one corrected or removed."""
-    campaign, rows = visible_campaign(request.user, pk)
+    campaign, rows = campaign_and_rows(request.user, pk)
     campaign_commune = get_object_or_404(rows.select_related("commune"), commune_id=commune_id)
     report = get_object_or_404(campaign_commune.reports, pk=report_id) if report_id else None
     if request.method == "POST" and report is not None and "delete" in request.POST:

@@ -27,12 +27,13 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import BaseModel, ConfigDict
 
+from campaign import access
 from campaign.models import Campaign, ServiceType
 from lib import ratelimit
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
-from teams.rota.views.my_shifts import current_campaign
+from teams.rota.assignments import current_campaign
 
 
 def token_digest(key: str) -> str:
@@ -191,11 +192,11 @@ class ServiceOut(Schema):
     province: str | None
 
 
-def volunteer_of(request) -> Volunteer:
-    try:
-        return request.user.volunteer
-    except Volunteer.DoesNotExist:
-        raise HttpError(403, _("This account is not linked to a volunteer.")) from None
+def volunteer_or_403(request) -> Volunteer:
+    volunteer = access.volunteer_of(request.user)
+    if volunteer is None:
+        raise HttpError(403, _("This account is not linked to a volunteer."))
+    return volunteer
 
 
 @api.post(
@@ -215,7 +216,7 @@ def sync(request):
     is stored with other content; nothing changed) or `invalid` (with `errors` per
     field). Sending the same batch again creates nothing. Too many requests for one
     volunteer (120 a minute unless configured otherwise) get 429 and `Retry-After`."""
-    volunteer = volunteer_of(request)
+    volunteer = volunteer_or_403(request)
     ratelimit.enforce("sync", str(volunteer.pk), settings.SYNC_RATE_LIMIT)
     try:
         payload = json.loads(request.body or b"null")

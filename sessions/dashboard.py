@@ -54,7 +54,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaign.access import visible_communes
+from campaign.access import visible_campaigns, visible_communes
 from campaign.models import (
     Campaign,
     CampaignCommune,
@@ -79,10 +79,7 @@ from sessions.rollups import (
     local_date,
 )
 from teams.models import Shift, ShiftSignup
-from teams.rota.coverage import (
-    campaigns_visible_to,
-    local_midnight,
-)
+from teams.rota.coverage import local_midnight
 
 WEEK = 7
 
@@ -814,7 +811,7 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
     sessions the provinces have logged."""
     today = timezone.localdate(now or timezone.now())
     week_start = today - timedelta(days=WEEK - 1)
-    campaigns = list(campaigns_visible_to(user).select_related("province"))
+    campaigns = list(visible_campaigns(user).select_related("province"))
     visible = visible_communes(user).values("pk")
     provinces: dict[int, ProvinceRow] = {}
     for campaign in sorted(campaigns, key=lambda c: (c.province.code, c.start)):

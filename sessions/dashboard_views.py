@@ -11,7 +11,7 @@ from datetime import timedelta
 from django import forms
 from django.forms.utils import flatatt
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from campaign import audit
-from campaign.models import AuditEvent, Campaign, CampaignCommune, Commune
+from campaign.access import campaign_staff_required, visible_campaign, visible_campaigns
+from campaign.models import AuditEvent, CampaignCommune, Commune
 from lib.spreadsheets.writing import table_workbook
 from sessions import charts
 from sessions.dashboard import Filters, build, national
@@ -29,8 +30,7 @@ from sessions.models import HelpSession
 from sessions.rollups import PRIORITY_GROUPS
 from teams.registry.exporting import CONTENT_TYPES
 from teams.registry.forms import CommuneChoiceField
-from teams.registry.views.teams import campaign_staff_required
-from teams.rota.coverage import campaigns_visible_to, week_of
+from teams.rota.coverage import week_of
 
 # A chart of more days than this is unreadable, and the page would grow without end.
 MOST_DAYS = 366
@@ -96,10 +96,6 @@ class DashboardFilterForm(forms.Form):
         elif first and last and (last - first).days >= MOST_DAYS:
             self.add_error("date_to", _("Choose at most %(days)s days.") % {"days": MOST_DAYS})
         return cleaned
-
-
-def visible_campaign(user, campaign_id) -> Campaign:
-    return get_object_or_404(campaigns_visible_to(user).select_related("province"), pk=campaign_id)
 
 
 def communes_of(campaign, user):
@@ -174,7 +170,7 @@ def chart_context(board) -> dict:
 @campaign_staff_required
 def dashboard_latest(request):
     """The dashboard of the most recent campaign the user may see."""
-    campaign = campaigns_visible_to(request.user).order_by("-start", "-pk").first()
+    campaign = visible_campaigns(request.user).order_by("-start", "-pk").first()
     if campaign is None:
         return render(request, "sessions/dashboard.html", {"campaign": None})
     return redirect("help_sessions:dashboard", campaign_id=campaign.pk)

@@ -12,7 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from campaign import access, audit
+from campaign.access import campaign_staff_required
 from campaign.models import AuditEvent
+from lib.pagination import paginate
 from lib.spreadsheets.writing import text_workbook
 from sessions.listing import (
     SessionFilterForm,
@@ -25,7 +27,6 @@ from sessions.listing import (
 )
 from sessions.models import HelpSession
 from teams.registry.exporting import CONTENT_TYPES
-from teams.registry.views.teams import campaign_staff_required, paginate
 
 # What a spreadsheet would read as a formula at the start of a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -18,11 +18,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from campaign.access import visible_campaigns
 from campaign.models import Campaign, Commune, ServiceType
 from lib.text import fold
 from sessions.models import HelpSession
 from teams.registry.forms import CommuneChoiceField
-from teams.rota.coverage import campaigns_visible_to
 
 # Dates outside these are typing mistakes, and would overflow a day's bounds.
 FIRST_DAY = date(2000, 1, 1)
@@ -88,7 +88,7 @@ class SessionFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_visible_to(user).select_related("province")
+        self.fields["campaign"].queryset = visible_campaigns(user).select_related("province")
         self.fields["commune"].queryset = Commune.objects.visible_to(user).select_related(
             "province"
         )

@@ -38,7 +38,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import audit
-from campaign.models import AuditEvent, Commune, Province, Role
+from campaign.access import organised_provinces
+from campaign.models import AuditEvent, Commune, Province
 from lib.spreadsheets.writing import NOT_XML
 from notifications.models import Message, OptOut
 from sessions.contacts import ERASED, erase
@@ -51,15 +52,6 @@ ERASED_PREFIX = "erased-"
 
 
 # Scope ---------------------------------------------------------------------------------
-
-
-def organised_provinces(user):
-    """The provinces whose data requests `user` answers."""
-    if not user.is_authenticated or not user.is_active:
-        return Province.objects.none()
-    if user.is_superuser:
-        return Province.objects.all()
-    return Province.objects.filter(roles__user=user, roles__kind=Role.Kind.ORGANISER).distinct()
 
 
 def may_answer_requests(user) -> bool:

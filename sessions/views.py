@@ -24,11 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from campaign.access import volunteer_or_404
 from campaign.models import ServiceType
 from sessions import recording
 from sessions.models import PRIORITY_GROUPS, HelpSession
 from teams.models import Assignment, ShiftSignup, Volunteer
-from teams.rota.views.my_shifts import volunteer_of
 
 # A shift counts as the current one from an hour before it starts to an hour after.
 SHIFT_MARGIN = timedelta(hours=1)
@@ -213,7 +213,7 @@ def page_context(request, volunteer, desk, *, errors=None, values=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def log_page(request):
-    volunteer = volunteer_of(request.user)
+    volunteer = volunteer_or_404(request.user)
     desk = Desk(volunteer, timezone.now())
     if request.method == "POST":  # the page without script
         item = item_from_post(request.POST)
@@ -236,7 +236,7 @@ def log_page(request):
 @require_http_methods(["GET", "POST"])
 def log_correct(request, session_uuid):
     """The volunteer corrects one of their logs, for a day after it reached the server."""
-    volunteer = volunteer_of(request.user)
+    volunteer = volunteer_or_404(request.user)
     session = get_object_or_404(
         HelpSession.objects.select_related("commune", "campaign").prefetch_related("services"),
         uuid=session_uuid,

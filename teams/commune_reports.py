@@ -34,7 +34,7 @@ from teams.registry.importing import (
     resolve_commune,
     row_reader,
 )
-from teams.rota.assignments import read_date, show_date
+from teams.rota.assignment_import import read_date, show_date
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {

@@ -9,17 +9,16 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Commune
 from teams.commune_reports import COLUMNS, CommuneReportImport
 from teams.registry.forms import CommuneReportImportForm
 from teams.registry.trail import import_recorder
-from teams.registry.views.teams import campaign_staff_required
-from teams.rota.coverage import campaigns_visible_to
 
 
 @campaign_staff_required
 def report_import(request):
-    campaigns = campaigns_visible_to(request.user).order_by("-start", "name")
+    campaigns = visible_campaigns(request.user).order_by("-start", "name")
     form = CommuneReportImportForm(
         request.POST or None, request.FILES or None, campaigns=campaigns
     )

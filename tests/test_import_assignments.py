@@ -9,7 +9,7 @@ from campaign.divisions import load_divisions
 from campaign.models import Campaign, Commune, Province
 from teams.models import Assignment, Volunteer
 from teams.registry.importing import read_sheet
-from teams.rota.assignments import AssignmentImport
+from teams.rota.assignment_import import AssignmentImport
 
 # Messages are read in English here, as in the registry import's tests.
 pytestmark = pytest.mark.usefixtures("english")

@@ -30,8 +30,8 @@ from teams.commune_reports import CommuneReportImport, read_count
 from teams.models import Assignment, Membership, Team, Volunteer
 from teams.registry import importing
 from teams.registry.importing import MemberImport, Sheet, UnreadableFile, read_sheet
-from teams.rota import assignments as assigning
-from teams.rota.assignments import AssignmentImport, read_date
+from teams.rota import assignment_import as assigning
+from teams.rota.assignment_import import AssignmentImport, read_date
 
 pytestmark = pytest.mark.usefixtures("english")
 

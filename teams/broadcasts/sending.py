@@ -23,7 +23,6 @@ from django.db import transaction
 from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 
-from campaign.access import visible_provinces
 from campaign.models import Campaign, Commune
 from notifications import segments as counting
 from notifications.models import Message, OptOut
@@ -58,17 +57,6 @@ def recipients(target) -> list[str]:
     """The numbers of the target's active volunteers, each once."""
     phones = volunteers_of(target).filter(active=True).values_list("phone", flat=True)
     return sorted(set(phones))
-
-
-def campaigns_visible_to(user):
-    """Campaigns `user` may tag a broadcast with and see the totals of: those of the
-    provinces in which they see a commune (all of an organiser's province, the province
-    around a coordinator's communes). Only organisers may message a whole campaign."""
-    return Campaign.objects.filter(province__in=visible_provinces(user))
-
-
-def may_message_whole_campaign(user, campaign: Campaign) -> bool:
-    return Campaign.objects.organised_by(user).filter(pk=campaign.pk).exists()
 
 
 def campaign_settings(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import access
+from campaign.access import messageable_campaigns, organises_campaign
 from campaign.models import Campaign, Commune, Province
 from notifications.models import Message
 from notifications.phones import InvalidPhone, normalise_mobile
@@ -315,7 +316,7 @@ class BroadcastForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.visible_to(user).select_related("commune")
         self.fields["commune"].queryset = Commune.objects.visible_to(user)
-        self.fields["campaign"].queryset = broadcasts.campaigns_visible_to(user)
+        self.fields["campaign"].queryset = messageable_campaigns(user)
         self.user = user
 
     def clean_text(self):
@@ -342,7 +343,7 @@ class BroadcastForm(forms.Form):
                 _("Choose the team, the commune or the campaign to send to."), code="no_target"
             )
         if campaign and not (team or commune):
-            if not broadcasts.may_message_whole_campaign(self.user, campaign):
+            if not organises_campaign(self.user, campaign):
                 self.add_error(
                     "campaign",
                     forms.ValidationError(

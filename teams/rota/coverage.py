@@ -15,9 +15,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Campaign, CampaignCommune, Commune
 from teams.models import Shift, ShiftSignup
-from teams.registry.views.teams import campaign_staff_required
 
 DAYS_IN_WEEK = 7
 
@@ -46,15 +46,6 @@ def places_held_of_each_shift():
         .values("count")
     )
     return Coalesce(Subquery(held, output_field=IntegerField()), Value(0))
-
-
-def campaigns_visible_to(user):
-    """Campaigns `user` organises, and those in which they see a participating commune."""
-    visible = Commune.objects.visible_to(user)
-    return Campaign.objects.filter(
-        Q(pk__in=Campaign.objects.organised_by(user).values("pk"))
-        | Q(pk__in=CampaignCommune.objects.filter(commune__in=visible).values("campaign"))
-    )
 
 
 def coverage_by_commune_and_day(campaign, communes, first_day, last_day):
@@ -138,7 +129,7 @@ class Cell:
 @campaign_staff_required
 def coverage_latest(request):
     """The coverage of the most recent campaign the user may see."""
-    campaign = campaigns_visible_to(request.user).order_by("-start", "-pk").first()
+    campaign = visible_campaigns(request.user).order_by("-start", "-pk").first()
     if campaign is None:
         return render(request, "teams/coverage_province.html", {"campaign": None})
     return redirect("teams:coverage_province", campaign_id=campaign.pk)
@@ -146,7 +137,7 @@ def coverage_latest(request):
 
 @campaign_staff_required
 def coverage_commune(request, campaign_id, commune_id):
-    campaign = get_object_or_404(campaigns_visible_to(request.user), pk=campaign_id)
+    campaign = get_object_or_404(visible_campaigns(request.user), pk=campaign_id)
     commune = get_object_or_404(Commune.objects.visible_to(request.user), pk=commune_id)
     if not CampaignCommune.objects.filter(campaign=campaign, commune=commune).exists():
         raise Http404
@@ -187,7 +178,7 @@ def coverage_commune(request, campaign_id, commune_id):
 def coverage_province(request, campaign_id):
     """Organisers see every participating commune; coordinators only theirs."""
     campaign = get_object_or_404(
-        campaigns_visible_to(request.user).select_related("province"), pk=campaign_id
+        visible_campaigns(request.user).select_related("province"), pk=campaign_id
     )
     week = week_of(campaign, request.GET.get("week"))
     communes = list(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import audit
+from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Campaign
 from notifications.models import Message
 from notifications.outbox import queue_message
@@ -30,9 +31,8 @@ from notifications.segments import without_diacritics
 from teams.models import Assignment, Shift, Volunteer
 from teams.registry.forms import AssignmentForm, AssignmentImportForm
 from teams.registry.trail import import_recorder
-from teams.registry.views.teams import campaign_staff_required
-from teams.rota.assignments import AssignmentImport
-from teams.rota.coverage import campaigns_visible_to, local_midnight, monday_of, with_places_held
+from teams.rota.assignment_import import AssignmentImport
+from teams.rota.coverage import local_midnight, monday_of, with_places_held
 from teams.rota.links import invite
 from teams.rota.signups import Refused, sign_up
 
@@ -193,7 +193,7 @@ def place_on_shift(request, pk):
 def assignment_new(request):
     form = AssignmentForm(
         request.POST or None,
-        campaigns=campaigns_visible_to(request.user).order_by("-start", "name"),
+        campaigns=visible_campaigns(request.user).order_by("-start", "name"),
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():

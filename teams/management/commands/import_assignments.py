@@ -2,7 +2,7 @@ from django.core.management.base import CommandError
 
 from campaign.models import Campaign
 from teams.management.spreadsheet_command import SpreadsheetImportCommand
-from teams.rota.assignments import AssignmentImport
+from teams.rota.assignment_import import AssignmentImport
 
 
 class Command(SpreadsheetImportCommand):

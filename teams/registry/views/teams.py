@@ -7,13 +7,9 @@ see (`campaign.access`), and an object outside them is a 404.
 import hashlib
 import json
 import logging
-from functools import wraps
 from uuid import uuid4
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, Prefetch, Sum, When
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,8 +20,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaign import audit
-from campaign.access import is_staff_of_campaigns
-from campaign.models import AuditEvent, Commune, Role
+from campaign.access import campaign_staff_required, messageable_campaigns, organised_provinces
+from campaign.models import AuditEvent, Commune
+from lib.pagination import paginate
 from notifications.models import Message
 from notifications.segments import (
     ENCODING_LABELS,
@@ -51,29 +48,7 @@ from teams.registry.importing import UnreadableFile
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 50
 RECENT_JOBS = 10
-
-
-def campaign_staff_required(view):
-    """Signed-in organisers, coordinators and superusers; anyone else gets a 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not is_staff_of_campaigns(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def paginate(request, queryset):
-    """The requested page, and the query string that keeps the other parameters."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
 
 
 # Teams ------------------------------------------------------------------------------
@@ -229,9 +204,7 @@ def volunteer_edit(request, pk=None):
         if form.phone_warning:
             messages.warning(request, form.phone_warning)
         return redirect("teams:volunteer_list")
-    may_answer_requests = request.user.is_superuser or (
-        Role.objects.filter(user=request.user, kind=Role.Kind.ORGANISER).exists()
-    )
+    may_answer_requests = organised_provinces(request.user).exists()
     return render(
         request,
         "teams/volunteer_form.html",
@@ -568,6 +541,6 @@ def campaign_totals(request):
     empty = dict.fromkeys(["messages", "sent", "delivered", "failed", "cancelled", "segments"], 0)
     rows = [
         (campaign, totals.get(campaign.pk, empty))
-        for campaign in broadcasts.campaigns_visible_to(request.user).select_related("province")
+        for campaign in messageable_campaigns(request.user).select_related("province")
     ]
     return render(request, "teams/campaign_totals.html", {"rows": rows})

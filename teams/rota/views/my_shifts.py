@@ -7,7 +7,7 @@
   and check-out while a shift is under way, and their hours in the campaign.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign import audit
-from campaign.models import Campaign
+from campaign.access import volunteer_or_404
 from lib.ratelimit import count_wrong_link, link_page
-from teams.models import Assignment, Shift, ShiftSignup, Volunteer
+from teams.models import Assignment, Shift, ShiftSignup
+from teams.rota.assignments import current_campaign
 from teams.rota.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
 from teams.rota.coverage import places_held_of_each_shift
 from teams.rota.links import link_expired, tell_coordinators_of_decline, valid_shift_token
@@ -80,25 +81,9 @@ def shift_answer(request, pk: int, token: str):
         )
 
 
-def volunteer_of(user) -> Volunteer:
-    try:
-        return user.volunteer
-    except Volunteer.DoesNotExist:
-        raise Http404(_("This account is not linked to a volunteer.")) from None
-
-
-def current_campaign(volunteer: Volunteer, today: date):
-    """The campaign under way among the volunteer's, else the latest one."""
-    campaigns = list(
-        Campaign.objects.filter(assignments__volunteer=volunteer).distinct().order_by("-start")
-    )
-    under_way = [c for c in campaigns if c.start <= today <= c.end]
-    return (under_way or campaigns or [None])[0]
-
-
 @login_required
 def my_shifts(request):
-    volunteer = volunteer_of(request.user)
+    volunteer = volunteer_or_404(request.user)
     now = timezone.now()
     signups = list(
         signups_with_shifts()
@@ -154,7 +139,7 @@ def open_shifts(volunteer, now, limit=20):
 @require_POST
 def take_shift(request, pk: int):
     """The volunteer signs up for an open shift from their phone page."""
-    volunteer = volunteer_of(request.user)
+    volunteer = volunteer_or_404(request.user)
     shift = get_object_or_404(Shift.objects.live(), pk=pk)
     try:
         with transaction.atomic():
@@ -173,7 +158,7 @@ def take_shift(request, pk: int):
 @require_POST
 def my_shift_action(request, pk: int):
     """A button of the phone page: confirm, decline, check in or check out."""
-    volunteer = volunteer_of(request.user)
+    volunteer = volunteer_or_404(request.user)
     signup = get_object_or_404(signups_with_shifts(), pk=pk, volunteer=volunteer)
     action = request.POST.get("action")
     problem = None

@@ -18,11 +18,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaign import audit
+from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Campaign, CampaignCommune, Commune
 from teams.models import Shift
 from teams.registry.forms import RosterCommunesForm, RosterFormSet, ShiftForm
-from teams.registry.views.teams import campaign_staff_required
-from teams.rota.coverage import campaigns_visible_to, monday_of
+from teams.rota.coverage import monday_of
 from teams.rota.reminders import shift_changed
 from teams.rota.signups import WeeklySlot, cancel_shift, generate_roster, move_shift
 
@@ -103,7 +103,7 @@ def roster_generate(request, campaign_id):
 def shift_new(request):
     """One shift added by hand to a commune of a campaign."""
     campaign = get_object_or_404(
-        campaigns_visible_to(request.user), pk=as_id(request.GET.get("campaign"))
+        visible_campaigns(request.user), pk=as_id(request.GET.get("campaign"))
     )
     commune = get_object_or_404(
         Commune.objects.visible_to(request.user), pk=as_id(request.GET.get("commune"))

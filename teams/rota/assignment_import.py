@@ -1,0 +1,293 @@
+"""Assign registered volunteers to a campaign's communes from a spreadsheet.
+
+One row places one volunteer in one commune, for the whole campaign or part of it:
+
+    Số điện thoại | Mã xã | Xã/Phường | Từ ngày | Đến ngày
+
+The volunteer is found by phone among those already registered (teams.registry.importing
+registers them); the commune by code or name within the campaign's province, and it
+must take part in the campaign. Empty dates mean the campaign's own start and end and
+are stored empty, so the assignment follows the campaign if its dates move.
+
+It works as the registry import does: headers in English or Vietnamese, every row
+checked first, problems with line, column and reason, nothing written while any row has
+an error (unless invalid rows are skipped), then one transaction. An assignment already
+saved with the same volunteer, commune and dates is unchanged, so importing the same file
+again changes nothing. Dates are never changed by an import: a row whose dates overlap a
+saved assignment of the same volunteer to the same commune is an error.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from campaign.models import Campaign, Commune
+from lib.bulk import chunks
+from notifications.phones import InvalidPhone, normalise_mobile
+from teams.models import Assignment, Volunteer
+from teams.registry.importing import (
+    BATCH,
+    QUERY_CHUNK,
+    CommuneIndex,
+    ImportReport,
+    Problem,
+    Sheet,
+    any_value,
+    checked_rows,
+    clean_text,
+    resolve_commune,
+    row_reader,
+)
+
+# Field -> (the header we write, every header we accept, folded and without spaces).
+COLUMNS = {
+    "phone": ("Số điện thoại", {"phone", "sodienthoai", "dienthoai", "sdt", "mobile"}),
+    "commune_code": ("Mã xã", {"communecode", "maxa", "maxaphuong", "madonvi"}),
+    "commune": ("Xã/Phường", {"commune", "xaphuong", "xa", "phuong", "phuongxa"}),
+    "starts_on": ("Từ ngày", {"from", "tungay", "startson", "startdate", "ngaybatdau"}),
+    "ends_on": ("Đến ngày", {"to", "denngay", "endson", "enddate", "ngayketthuc"}),
+}
+REQUIRED = ("phone",)
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")  # strptime reads 1/2/2026 as well as 01/02/2026
+
+
+def read_date(value) -> date | None:
+    """A date cell (Excel date, dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd), None when empty.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = clean_text(value)
+    if not text:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def show_date(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+@dataclass
+class Span:
+    """The days an assignment covers, the campaign's own dates filled in."""
+
+    start: date
+    end: date
+    line: int | None  # the file's line, None for an assignment already saved
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass
+class Row:
+    line: int
+    volunteer_id: int
+    commune: Commune
+    starts_on: date | None
+    ends_on: date | None
+    saved: bool  # the same assignment is already in the database
+
+
+class AssignmentImport:
+    """One import of one sheet of assignments into `campaign`."""
+
+    def __init__(self, sheet: Sheet, campaign: Campaign):
+        self.sheet = sheet
+        self.campaign = campaign
+
+    def run(
+        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
+    ) -> ImportReport:
+        """Check, then write (unless `dry_run`); `on_written(report)` runs in the
+        transaction that writes."""
+        report, rows, repeats = checked_rows(
+            self.sheet,
+            self.validate,
+            skip_invalid=skip_invalid,
+            columns=COLUMNS,
+            required=REQUIRED,
+        )
+        if rows is None:
+            return report
+        report.unchanged = repeats + sum(row.saved for row in rows)
+        new = [row for row in rows if not row.saved]
+        report.created = len(new)
+        if dry_run:
+            return report
+        with transaction.atomic():
+            Assignment.objects.bulk_create(
+                [
+                    Assignment(
+                        volunteer_id=row.volunteer_id,
+                        campaign=self.campaign,
+                        commune=row.commune,
+                        starts_on=row.starts_on,
+                        ends_on=row.ends_on,
+                    )
+                    for row in new
+                ],
+                batch_size=BATCH,
+            )
+            if on_written is not None:
+                on_written(report)
+        report.written = True
+        return report
+
+    # Validation -----------------------------------------------------------------------
+
+    def volunteers_by_phone(self, positions: dict[str, int]) -> dict[str, tuple[int, str]]:
+        """Phone -> (pk, full name) of the registered volunteers the file mentions."""
+        phones = set()
+        position = positions["phone"]
+        for _line, values in self.sheet.rows:
+            if position < len(values) and values[position] is not None:
+                try:
+                    phones.add(normalise_mobile(values[position]).e164)
+                except InvalidPhone:
+                    continue
+        found = {}
+        for chunk in chunks(sorted(phones), QUERY_CHUNK):
+            for pk, phone, full_name in Volunteer.objects.filter(phone__in=chunk).values_list(
+                "pk", "phone", "full_name"
+            ):
+                found[phone] = (pk, full_name)
+        return found
+
+    def saved_spans(self, volunteer_ids) -> dict[tuple[int, int], list[Span]]:
+        """(volunteer pk, commune pk) -> the campaign's saved assignments for the pair."""
+        spans: dict[tuple[int, int], list[Span]] = {}
+        for chunk in chunks(sorted(volunteer_ids), QUERY_CHUNK):
+            for volunteer_id, commune_id, starts_on, ends_on in Assignment.objects.filter(
+                campaign=self.campaign, volunteer_id__in=chunk
+            ).values_list("volunteer_id", "commune_id", "starts_on", "ends_on"):
+                spans.setdefault((volunteer_id, commune_id), []).append(
+                    self.span(starts_on, ends_on, None)
+                )
+        return spans
+
+    def span(self, starts_on: date | None, ends_on: date | None, line: int | None) -> Span:
+        return Span(starts_on or self.campaign.start, ends_on or self.campaign.end, line)
+
+    def validate(self, positions: dict[str, int], report: ImportReport) -> tuple[list[Row], int]:
+        """The valid rows (first occurrences) and how many rows repeated an earlier one."""
+        campaign = self.campaign
+        index = CommuneIndex(
+            Commune.objects.filter(province_id=campaign.province_id).only(
+                "pk", "code", "name", "province_id"
+            )
+        )
+        taking_part = set(campaign.campaign_communes.values_list("commune_id", flat=True))
+        volunteers = self.volunteers_by_phone(positions)
+        spans = self.saved_spans(pk for pk, _name in volunteers.values())
+        header = {name: self.sheet.headers[i] for name, i in positions.items()}
+        valid: list[Row] = []
+        repeats = 0
+        for line, values in self.sheet.rows:
+            if not any_value(values):
+                continue
+
+            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
+
+            volunteer = None
+            try:
+                mobile = normalise_mobile(cell("phone") if cell("phone") is not None else "")
+                if mobile.warning:
+                    report.warnings.append(Problem(line, header["phone"], mobile.warning))
+                volunteer = volunteers.get(mobile.e164)
+                if volunteer is None:
+                    problem(
+                        "phone",
+                        _("no volunteer has this number: import them with the registry first"),
+                    )
+            except InvalidPhone as error:
+                problem("phone", str(error))
+
+            commune = resolve_commune(cell, index, problem, campaign.province.name)
+            if commune is not None and commune.pk not in taking_part:
+                problem(
+                    "commune_code" if clean_text(cell("commune_code")) else "commune",
+                    _("%(commune)s does not take part in %(campaign)s")
+                    % {"commune": commune.name, "campaign": campaign.name},
+                )
+
+            dates = {}
+            for name in ("starts_on", "ends_on"):
+                try:
+                    dates[name] = read_date(cell(name))
+                except ValueError:
+                    problem(
+                        name,
+                        _("“%(value)s” is not a date: write it as dd/mm/yyyy")
+                        % {"value": clean_text(cell(name))},
+                    )
+                    continue
+                day = dates[name]
+                if day is not None and not campaign.start <= day <= campaign.end:
+                    problem(
+                        name,
+                        _("%(day)s is outside the campaign (%(start)s to %(end)s)")
+                        % {
+                            "day": show_date(day),
+                            "start": show_date(campaign.start),
+                            "end": show_date(campaign.end),
+                        },
+                    )
+            if problems:
+                report.errors += problems
+                continue
+
+            starts_on, ends_on = dates["starts_on"], dates["ends_on"]
+            span = self.span(starts_on, ends_on, line)
+            if span.start > span.end:
+                problem(
+                    "ends_on",
+                    _("the assignment ends on %(end)s, before it starts on %(start)s")
+                    % {"end": show_date(span.end), "start": show_date(span.start)},
+                )
+                report.errors += problems
+                continue
+
+            volunteer_id, full_name = volunteer
+            key = (volunteer_id, commune.pk)
+            earlier = spans.setdefault(key, [])
+            same = next((s for s in earlier if (s.start, s.end) == (span.start, span.end)), None)
+            if same is not None and same.line is not None:
+                repeats += 1  # an exact repeat of an earlier row adds nothing
+                continue
+            if same is None:
+                clash = next((s for s in earlier if s.overlaps(span)), None)
+                if clash is not None:
+                    params = {
+                        "name": full_name,
+                        "commune": commune.name,
+                        "start": show_date(clash.start),
+                        "end": show_date(clash.end),
+                        "line": clash.line,
+                    }
+                    if clash.line is None:
+                        message = _(
+                            "%(name)s is already assigned to %(commune)s from %(start)s to "
+                            "%(end)s in this campaign"
+                        )
+                    else:
+                        message = _(
+                            "%(name)s is already assigned to %(commune)s from %(start)s to "
+                            "%(end)s on line %(line)s"
+                        )
+                    problem("starts_on", message % params)
+                    report.errors += problems
+                    continue
+            earlier.append(span)
+            valid.append(Row(line, volunteer_id, commune, starts_on, ends_on, same is not None))
+        return valid, repeats
