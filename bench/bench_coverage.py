@@ -22,7 +22,7 @@ from campaign.divisions import load_divisions
 from campaign.models import Campaign, Province, Role
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 from teams.rota.coverage import local_midnight, week_of
-from teams.rota.signups import WeeklySlot, generate_roster
+from teams.rota.roster import WeeklySlot, generate_roster
 
 POSTGRES_FIGURES = ["coverage_page_postgres_ms"]
 RENDERINGS = 20

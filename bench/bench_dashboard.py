@@ -70,7 +70,7 @@ from sessions.models import (
 from sessions.recording import record_sessions
 from teams.models import Assignment, Broadcast, Shift, ShiftSignup, Volunteer
 from teams.rota.coverage import local_midnight
-from teams.rota.signups import WeeklySlot, generate_roster
+from teams.rota.roster import WeeklySlot, generate_roster
 
 POSTGRES_FIGURES = [
     "dashboard_1m_postgres_ms",

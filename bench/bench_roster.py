@@ -3,7 +3,7 @@
 Figure
 - roster_9k_shifts_s (SQLite) and roster_9k_shifts_postgres_s: Lạng Sơn's 45-day
   campaign, 65 communes, three shifts a day from a weekly template: 8,970 shifts made
-  by teams.rota.signups.generate_roster. Baseline: Shift.objects.create one by one,
+  by teams.rota.roster.generate_roster. Baseline: Shift.objects.create one by one,
   measured on 1,000 and scaled.
 """
 
@@ -13,7 +13,7 @@ from bench import Figure, stopwatch
 from campaign.divisions import load_divisions
 from campaign.models import Campaign, Province
 from teams.models import Shift
-from teams.rota.signups import WeeklySlot, generate_roster
+from teams.rota.roster import WeeklySlot, generate_roster
 
 POSTGRES_FIGURES = ["roster_9k_shifts_postgres_s"]
 SAMPLE = 1000

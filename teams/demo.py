@@ -220,7 +220,8 @@ def seed_campaign(province, stdout):
     from campaign.models import Campaign, ReadinessCheck, ReadinessCriterion
     from lib.bulk import insert_rows
     from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-    from teams.rota.signups import Refused, WeeklySlot, generate_roster, sign_up
+    from teams.rota.roster import WeeklySlot, generate_roster
+    from teams.rota.signups import Refused, sign_up
 
     today = date.today()
     campaign, created = Campaign.objects.get_or_create(

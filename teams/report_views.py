@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Commune
 from teams.commune_reports import COLUMNS, CommuneReportImport
-from teams.registry.forms import CommuneReportImportForm
 from teams.registry.trail import import_recorder
+from teams.rota.forms import CommuneReportImportForm
 
 
 @campaign_staff_required

@@ -16,8 +16,8 @@ from sessions import followups
 from sessions.models import HelpSession
 from teams.broadcasts import sending as broadcasts
 from teams.models import Assignment, Broadcast, Shift, ShiftSignup, Team, Volunteer
+from teams.rota import assignments, reminders
 from teams.rota import links as shift_links
-from teams.rota import reminders, staffing
 
 tagging = importlib.import_module("sessions.migrations.0004_tag_messages")
 
@@ -74,7 +74,7 @@ def test_reminders_invitations_and_notices_are_tagged_with_their_shift_s_commune
     expected = campaign_tag(campaign.pk, commune.pk)
     reminders.schedule_reminders(signup)
     invitation = shift_links.invite(signup)
-    notice = staffing.send_assignment_notice(signup.volunteer.assignments.get())
+    notice = assignments.send_assignment_notice(signup.volunteer.assignments.get())
     reminded = Message.objects.filter(kind="shift_reminder")
     assert reminded.count() == 2
     assert {message.tag for message in reminded} == {expected}

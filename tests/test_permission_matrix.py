@@ -37,6 +37,7 @@ from campaign.models import (
 from notifications import segments
 from notifications.models import Message, OptOut
 from sessions.models import HelpSession
+from teams.broadcasts.views import preview_key
 from teams.models import (
     Assignment,
     Broadcast,
@@ -48,7 +49,6 @@ from teams.models import (
     Team,
     Volunteer,
 )
-from teams.registry.views.teams import preview_key
 from tests.matrix import (
     ANONYMOUS,
     COORDINATOR_A,

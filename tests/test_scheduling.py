@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from campaign.models import Campaign
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.rota.signups import Refused, WeeklySlot, generate_roster, reason_to_refuse, sign_up
+from teams.rota.roster import WeeklySlot, generate_roster
+from teams.rota.signups import Refused, reason_to_refuse, sign_up
 
 pytestmark = pytest.mark.usefixtures("english", "scenario_clock")
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

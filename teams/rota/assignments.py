@@ -1,9 +1,18 @@
-"""Volunteers assigned to a campaign's communes: the campaign a volunteer works in now."""
+"""Volunteers assigned to a campaign's communes: the notice each one gets, and the
+campaign a volunteer works in now."""
 
 from datetime import date
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from campaign.models import Campaign
-from teams.models import Volunteer
+from notifications.models import Message
+from notifications.outbox import queue_message
+from notifications.segments import without_diacritics
+from teams.models import Assignment, Volunteer
 
 
 def current_campaign(volunteer: Volunteer, today: date):
@@ -13,3 +22,38 @@ def current_campaign(volunteer: Volunteer, today: date):
     )
     under_way = [c for c in campaigns if c.start <= today <= c.end]
     return (under_way or campaigns or [None])[0]
+
+
+def as_campaign_sends(campaign: Campaign, text: str) -> tuple[str, str]:
+    """The text and brand as `campaign` sends them, without diacritics if it says so."""
+    brand = campaign.sms_brand
+    if campaign.sms_without_diacritics:
+        text, brand = without_diacritics(text), without_diacritics(brand)
+    return text, brand
+
+
+def send_assignment_notice(assignment: Assignment) -> Message:
+    """Tell the volunteer where and when they are assigned, with the link to their
+    phone page where they see and confirm their shifts. Queued once per assignment."""
+    campaign = assignment.campaign
+    with translation.override(settings.LANGUAGE_CODE):
+        url = f"{settings.SITE_URL}{reverse('teams:my_shifts')}"
+    with translation.override("vi"):
+        text = _(
+            "You are assigned to %(commune)s from %(start)s to %(end)s. "
+            "See and confirm your shifts: %(url)s"
+        ) % {
+            "commune": assignment.commune.name,
+            "start": (assignment.starts_on or campaign.start).strftime("%d/%m/%Y"),
+            "end": (assignment.ends_on or campaign.end).strftime("%d/%m/%Y"),
+            "url": url,
+        }
+    text, brand = as_campaign_sends(campaign, text)
+    return queue_message(
+        assignment.volunteer.phone,
+        text,
+        kind="assignment_notice",
+        key=f"assignment:{assignment.pk}",
+        brand=brand,
+        subject=assignment,
+    )

@@ -1,4 +1,5 @@
-"""Who may take which shift, and the campaign's roster made from a weekly template.
+"""Who may take which shift: signing up, declining, and a volunteer's answer to an
+invitation.
 
 Every rule that refuses a sign-up says why, in words a volunteer or a coordinator can
 act on: the shift has started or was cancelled, the volunteer is not assigned to the
@@ -6,16 +7,14 @@ commune that day, the shift is full, it overlaps another of their shifts, or it 
 language or a skill they have not listed.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lib.bulk import insert_rows
+from campaign import audit
 from lib.text import fold
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
+from teams.rota.links import link_expired, tell_coordinators_of_decline
 from teams.rota.reminders import schedule_reminders, shift_changed
 
 
@@ -113,71 +112,31 @@ def cancel_shift(shift: Shift) -> None:
     shift_changed(shift)
 
 
-@dataclass(frozen=True)
-class WeeklySlot:
-    """One line of a weekly template: on `weekday` (0 = Monday), from `start` to `end`."""
-
-    weekday: int
-    start: time
-    end: time
-    place: str
-    volunteers_needed: int = 2
+CHOICES = ("confirm", "decline")
 
 
-def generate_roster(campaign, slots: list[WeeklySlot], communes=None) -> int:
-    """Every shift of `campaign` from a weekly template, in every participating commune.
+def answer(signup: ShiftSignup, choice: str, *, via: str) -> str | None:
+    """Confirm or decline `signup`; returns why it could not be done, or None.
 
-    Shifts that exist already (same commune, place and start) are left as they are, so
-    generating again adds only what is missing. Returns how many shifts were created.
-    """
-    communes = list(communes if communes is not None else campaign.communes.all())
-    zone = timezone.get_current_timezone()
-    existing = set(
-        Shift.objects.filter(campaign=campaign).values_list("commune_id", "place", "starts_at")
-    )
-    planned = []  # (commune pk, place, starts, ends, volunteers needed)
-    day = campaign.start
-    while day <= campaign.end:
-        for slot in slots:
-            if slot.weekday != day.weekday():
-                continue
-            starts = datetime.combine(day, slot.start, tzinfo=zone)
-            ends = datetime.combine(day, slot.end, tzinfo=zone)
-            if ends <= starts:
-                ends += timedelta(days=1)  # a night shift
-            planned += [
-                (commune.pk, slot.place, starts, ends, slot.volunteers_needed)
-                for commune in communes
-                if (commune.pk, slot.place, starts) not in existing
-            ]
-        day += timedelta(days=1)
-    adapt = connection.ops.adapt_datetimefield_value
-    try:
-        with transaction.atomic():
-            insert_rows(
-                Shift,
-                ["campaign", "commune", "place", "starts_at", "ends_at", "volunteers_needed",
-                 "language", "skill"],
-                [
-                    (campaign.pk, commune, place, adapt(starts), adapt(ends), needed, "", "")
-                    for commune, place, starts, ends, needed in planned
-                ],
-            )  # fmt: skip
-    except IntegrityError:  # another run made some of them meanwhile: add the rest
-        before = Shift.objects.filter(campaign=campaign).count()
-        Shift.objects.bulk_create(
-            [
-                Shift(
-                    campaign=campaign,
-                    commune_id=commune,
-                    place=place,
-                    starts_at=starts,
-                    ends_at=ends,
-                    volunteers_needed=needed,
-                )
-                for commune, place, starts, ends, needed in planned
-            ],
-            ignore_conflicts=True,
-        )
-        return Shift.objects.filter(campaign=campaign).count() - before
-    return len(planned)
+    The answer is the volunteer's own (the SMS link is theirs alone), recorded in the
+    audit trail as theirs, with `via` saying where it was given."""
+    if link_expired(signup):
+        return _("the shift has already started or was cancelled")
+    tracked = audit.Tracked(signup, actor=signup.volunteer.user, details={"via": via})
+    with transaction.atomic():
+        if choice == "confirm":
+            if signup.status == ShiftSignup.Status.CONFIRMED:
+                return None
+            try:  # the same rules as any sign-up: a declined place may have been taken
+                signup.status = sign_up(signup.volunteer, signup.shift).status
+            except Refused as refusal:
+                return str(refusal)
+        elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
+            decline(signup)
+            tell_coordinators_of_decline(signup)
+        tracked.done()
+    return None
+
+
+def signups_with_shifts():
+    return ShiftSignup.objects.select_related("volunteer", "shift__commune", "shift__campaign")

@@ -1,10 +1,7 @@
-"""The volunteer's own pages, made for a cheap phone on weak 3G: no script, one tap.
+"""The volunteer's own phone page, made for a cheap phone on weak 3G: no script, one tap.
 
-- The page behind the link in a shift SMS: no sign-in, the signed link is the key.
-  Opening it changes nothing (chat apps and phones open links to preview them); a tap
-  on a button confirms or declines.
-- The signed-in phone page: the volunteer's next shifts with the same buttons, check-in
-  and check-out while a shift is under way, and their hours in the campaign.
+Their next shifts with buttons to confirm or decline, open shifts they may take,
+check-in and check-out while a shift is under way, and their hours in the campaign.
 """
 
 from datetime import timedelta
@@ -13,72 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from campaign import audit
 from campaign.access import volunteer_or_404
-from lib.ratelimit import count_wrong_link, link_page
 from teams.models import Assignment, Shift, ShiftSignup
 from teams.rota.assignments import current_campaign
 from teams.rota.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
 from teams.rota.coverage import places_held_of_each_shift
-from teams.rota.links import link_expired, tell_coordinators_of_decline, valid_shift_token
-from teams.rota.signups import Refused, decline, sign_up
-
-CHOICES = ("confirm", "decline")
-
-
-def answer(signup: ShiftSignup, choice: str, *, via: str) -> str | None:
-    """Confirm or decline `signup`; returns why it could not be done, or None.
-
-    The answer is the volunteer's own (the SMS link is theirs alone), recorded in the
-    audit trail as theirs, with `via` saying where it was given."""
-    if link_expired(signup):
-        return _("the shift has already started or was cancelled")
-    tracked = audit.Tracked(signup, actor=signup.volunteer.user, details={"via": via})
-    with transaction.atomic():
-        if choice == "confirm":
-            if signup.status == ShiftSignup.Status.CONFIRMED:
-                return None
-            try:  # the same rules as any sign-up: a declined place may have been taken
-                signup.status = sign_up(signup.volunteer, signup.shift).status
-            except Refused as refusal:
-                return str(refusal)
-        elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
-            decline(signup)
-            tell_coordinators_of_decline(signup)
-        tracked.done()
-    return None
-
-
-def signups_with_shifts():
-    return ShiftSignup.objects.select_related("volunteer", "shift__commune", "shift__campaign")
-
-
-@require_http_methods(["GET", "POST"])
-@link_page("shift-answer")
-def shift_answer(request, pk: int, token: str):
-    """The page behind the SMS link, in Vietnamese as the SMS is."""
-    if not valid_shift_token(pk, token):
-        count_wrong_link(request)
-        raise Http404
-    signup = get_object_or_404(signups_with_shifts(), pk=pk)
-    with translation.override("vi"):
-        if link_expired(signup):
-            return render(request, "teams/shift_link_expired.html", {"signup": signup}, status=410)
-        problem = None
-        answered = request.method == "POST" and request.POST.get("choice") in CHOICES
-        if answered:
-            problem = answer(signup, request.POST["choice"], via="sms link")
-        return render(
-            request,
-            "teams/shift_answer.html",
-            {"signup": signup, "answered": answered, "problem": problem},
-        )
+from teams.rota.links import link_expired
+from teams.rota.signups import CHOICES, Refused, answer, sign_up, signups_with_shifts
 
 
 @login_required

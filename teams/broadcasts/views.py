@@ -1,0 +1,248 @@
+"""The SMS pages: composing a broadcast (with its preview and cost), a broadcast's
+delivery, the message log and each campaign's totals."""
+
+import hashlib
+import json
+import logging
+from uuid import uuid4
+
+from django.contrib import messages
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from campaign.access import campaign_staff_required, messageable_campaigns
+from lib.pagination import paginate
+from notifications.models import Message
+from notifications.segments import (
+    ENCODING_LABELS,
+    GSM_7_BASIC,
+    GSM_7_EXTENSION,
+    GSM_7_REPLACEMENTS,
+)
+from teams.broadcasts import sending as broadcasts
+from teams.broadcasts.forms import BroadcastForm, MessageFilterForm
+from teams.models import Broadcast
+
+logger = logging.getLogger(__name__)
+
+
+RECENT_BROADCASTS = 10
+
+
+# What the compose page's live counter needs to count as the server does.
+GSM_7_FOR_COUNTER = {
+    "basic": "".join(sorted(GSM_7_BASIC)),
+    "extension": "".join(sorted(GSM_7_EXTENSION)),
+    "replacements": GSM_7_REPLACEMENTS,
+    "labels": ENCODING_LABELS,
+}
+
+
+def preview_key(target, campaign, text, brand, without_diacritics) -> str:
+    """Names what a preview showed, so that Send sends the text and target shown."""
+    campaign_pk = campaign.pk if campaign else None
+    shown = [target._meta.label, target.pk, campaign_pk, text, brand, without_diacritics]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()
+
+
+def key_of(broadcast: Broadcast) -> str:
+    return preview_key(
+        broadcast.target,
+        broadcast.campaign,
+        broadcast.text,
+        broadcast.brand,
+        broadcast.without_diacritics,
+    )
+
+
+def resubmitted(request, changes):
+    """The submitted form with some values changed: a new token when its own sent an
+    earlier broadcast, the brand and diacritics that the chosen campaign sets."""
+    form = BroadcastForm({**request.POST.dict(), **changes}, user=request.user)
+    form.is_valid()
+    return form
+
+
+def campaign_changes(request, data) -> dict[str, str]:
+    """What the campaign changed in the submitted form, to show the values it sends."""
+    changes = {}
+    if data["brand"] != request.POST.get("brand", "").strip():
+        changes["brand"] = data["brand"]
+    if data["without_diacritics"] and not request.POST.get("without_diacritics"):
+        changes["without_diacritics"] = "on"
+    return changes
+
+
+@campaign_staff_required
+def broadcast_compose(request):
+    form = BroadcastForm(request.POST or None, user=request.user)
+    shown = key = campaign = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        campaign = data["campaign"]
+        key = preview_key(
+            data["target"], campaign, data["text"], data["brand"], data["without_diacritics"]
+        )
+        sending = request.POST.get("action") == "send"
+        if sending and request.POST.get("previewed") == key:
+            broadcast, created = broadcasts.record_and_send(
+                user=request.user,
+                target=data["target"],
+                campaign=campaign,
+                text=data["text"],
+                brand=data["brand"],
+                without_diacritics=data["without_diacritics"],
+                form_token=data["form_token"],
+            )
+            if created:
+                logger.info(
+                    "SMS broadcast %s queued by user %s: %s messages",
+                    broadcast.pk,
+                    request.user.pk,
+                    broadcast.recipient_count,
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "Broadcast queued: %(count)s message.",
+                        "Broadcast queued: %(count)s messages.",
+                        broadcast.recipient_count,
+                    )
+                    % {"count": broadcast.recipient_count},
+                )
+                return redirect("teams:broadcast_detail", pk=broadcast.pk)
+            if key_of(broadcast) == key:  # the same form submitted again
+                messages.info(request, _("This broadcast was sent already."))
+                return redirect("teams:broadcast_detail", pk=broadcast.pk)
+        elif sending:
+            messages.warning(
+                request, _("The message changed after its preview: check it, then send.")
+            )
+        changes = campaign_changes(request, data)
+        if Broadcast.objects.filter(form_token=data["form_token"]).exists():
+            # Back to a form that was sent already, and changed: it becomes a new broadcast.
+            if sending:
+                messages.warning(
+                    request, _("This form was sent already: check the preview, then send.")
+                )
+            changes["form_token"] = str(uuid4())
+        if changes:
+            form = resubmitted(request, changes)
+        shown = broadcasts.preview(
+            data["text"],
+            data["brand"],
+            data["without_diacritics"],
+            broadcasts.recipients(data["target"]),
+        )
+    recent = Broadcast.objects.visible_to(request.user).select_related(
+        "team__commune", "commune", "campaign", "composed_by"
+    )[:RECENT_BROADCASTS]
+    return render(
+        request,
+        "teams/broadcast_form.html",
+        {
+            "form": form,
+            "preview": shown,
+            "preview_key": key,
+            "campaign": campaign,
+            "recent": recent,
+            "gsm_7": GSM_7_FOR_COUNTER,
+        },
+    )
+
+
+@campaign_staff_required
+def broadcast_detail(request, pk):
+    broadcast = get_object_or_404(
+        Broadcast.objects.visible_to(request.user).select_related(
+            "team__commune", "commune", "campaign", "composed_by"
+        ),
+        pk=pk,
+    )
+    counted = {
+        row["status"]: row
+        for row in broadcasts.messages_of(broadcast)
+        .order_by()
+        .values("status")
+        .annotate(count=Count("pk"), segments=Sum("segment_count"))
+    }
+    by_status = [
+        {"status": status, "label": label, **counted[status]}
+        for status, label in Message.Status.choices
+        if status in counted
+    ]
+    return render(
+        request,
+        "teams/broadcast_detail.html",
+        {
+            "broadcast": broadcast,
+            "text_as_sent": broadcasts.text_as_sent(broadcast),
+            "by_status": by_status,
+            "message_total": sum(row["count"] for row in by_status),
+            # Cancelled messages (opted out) never reach the provider: they cost nothing.
+            "segment_total": sum(
+                row["segments"] for row in by_status if row["status"] != Message.Status.CANCELLED
+            ),
+        },
+    )
+
+
+@campaign_staff_required
+def message_log(request):
+    visible = broadcasts.messages_visible_to(request.user)
+    error_codes = (
+        visible.exclude(last_error_code="")
+        .order_by("last_error_code")
+        .values_list("last_error_code", flat=True)
+        .distinct()
+    )
+    filter_form = MessageFilterForm(
+        request.GET or None,
+        broadcasts=Broadcast.objects.visible_to(request.user).select_related(
+            "team__commune", "commune", "campaign"
+        ),
+        error_codes=list(error_codes),
+    )
+    shown, broadcast = visible, None
+    if filter_form.has_error("broadcast"):  # not one the user may see
+        raise Http404
+    if filter_form.is_valid():
+        if status := filter_form.cleaned_data["status"]:
+            shown = shown.filter(status=status)
+        if error_code := filter_form.cleaned_data["error_code"]:
+            shown = shown.filter(last_error_code=error_code)
+        if broadcast := filter_form.cleaned_data["broadcast"]:
+            shown = shown.filter(subject_id=str(broadcast.pk))
+    page, page_query = paginate(request, shown.order_by("-created_at", "-pk"))
+    messages_shown = list(page)
+    # The page's broadcasts in one query, not one per row.
+    of_page = Broadcast.objects.select_related("team__commune", "commune", "campaign").in_bulk(
+        {int(message.subject_id) for message in messages_shown}
+    )
+    rows = [(message, of_page.get(int(message.subject_id))) for message in messages_shown]
+    return render(
+        request,
+        "teams/message_list.html",
+        {
+            "filter_form": filter_form,
+            "broadcast": broadcast,
+            "rows": rows,
+            "page": page,
+            "page_query": page_query,
+        },
+    )
+
+
+@campaign_staff_required
+def campaign_totals(request):
+    """Per campaign: the messages of the broadcasts the user may see, by outcome."""
+    totals = broadcasts.totals_by_campaign(request.user)
+    empty = dict.fromkeys(["messages", "sent", "delivered", "failed", "cancelled", "segments"], 0)
+    rows = [
+        (campaign, totals.get(campaign.pk, empty))
+        for campaign in messageable_campaigns(request.user).select_related("province")
+    ]
+    return render(request, "teams/campaign_totals.html", {"rows": rows})
