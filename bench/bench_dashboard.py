@@ -7,7 +7,7 @@ Figures
   SMS, weekly commune reports and a 16-point readiness checklist; the median of
   RENDERINGS renderings of the province dashboard for an organiser, through the test
   client. Baseline: the same figures with the help sessions aggregated from the sessions
-  themselves (sessions.dashboard.RawSource), no template, in the same run. Every
+  themselves (sessions.dashboard.figures.RawSource), no template, in the same run. Every
   rendering counts the SMS again (by their campaign tags; nothing is cached).
 - dashboard_speedup_vs_naive: that baseline over our time, on PostgreSQL (on SQLite when
   no PostgreSQL answers); dashboard_speedup_vs_naive_sqlite on SQLite.
@@ -59,7 +59,7 @@ from campaign.models import (
 from lib.bulk import chunks, insert_rows
 from notifications.models import Message
 from sessions import rollups
-from sessions.dashboard import Filters, RawSource, build
+from sessions.dashboard.figures import Filters, RawSource, build
 from sessions.models import (
     CampaignVolunteerRollup,
     DailyRollup,

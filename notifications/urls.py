@@ -1,10 +1,10 @@
 from django.urls import path
 
-from notifications import views, webhooks
+from notifications.views import opt_out, webhooks
 
 app_name = "notifications"
 urlpatterns = [
     path("sms/twilio/status", webhooks.twilio_status, name="twilio_status"),
     path("sms/twilio/inbound", webhooks.twilio_inbound, name="twilio_inbound"),
-    path("o/<int:message_id>/<str:token>/", views.opt_out, name="opt_out"),
+    path("o/<int:message_id>/<str:token>/", opt_out.opt_out, name="opt_out"),
 ]

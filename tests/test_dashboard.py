@@ -28,7 +28,7 @@ from campaign.models import (
 from notifications.models import Message
 from notifications.outbox import queue_message
 from sessions import rollups
-from sessions.dashboard import (
+from sessions.dashboard.figures import (
     CommuneRow,
     Coverage,
     Filters,
@@ -351,7 +351,7 @@ def row(pk, name, helped, target):
 
 
 def counts(sessions):
-    from sessions.dashboard import Counts
+    from sessions.dashboard.figures import Counts
 
     return Counts(sessions=sessions)
 
@@ -664,7 +664,7 @@ def test_the_national_view_adds_up_each_province_from_the_rollups(
     client.force_login(admin)
     html = page(client, reverse("help_sessions:dashboard_national"))
     assert "Lạng Sơn" in html and "Cao Bằng" in html
-    from sessions.dashboard import national
+    from sessions.dashboard.figures import national
 
     board = national(admin, today - timedelta(days=30), today)
     by_code = {row.province.code: row for row in board.provinces}

@@ -18,9 +18,10 @@ from campaign.models import AuditEvent, Campaign, Role
 from notifications import sending
 from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
-from sessions import privacy, rollups
-from sessions.dashboard import Filters, build
+from sessions import rollups
+from sessions.dashboard.figures import Filters, build
 from sessions.models import HelpSession
+from sessions.privacy import requests as privacy
 from sessions.recording import record_sessions
 from teams.models import Assignment, CalendarFeed, Membership, Shift, ShiftSignup, Team, Volunteer
 from teams.rota.calendars import live_feed

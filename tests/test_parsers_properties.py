@@ -24,7 +24,7 @@ from campaign.models import Campaign, CommuneReport
 from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
 from notifications.phones import OLD_MOBILE_PREFIXES, InvalidPhone, normalise_mobile
-from notifications.webhooks import STOP_WORDS
+from notifications.views.webhooks import STOP_WORDS
 from teams import commune_reports
 from teams.commune_reports import CommuneReportImport, read_count
 from teams.models import Assignment, Membership, Team, Volunteer

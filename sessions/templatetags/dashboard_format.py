@@ -68,7 +68,7 @@ def percent_text(value, table=None) -> str:
 
 
 def progress_html(progress, table, labels) -> str:
-    """What was achieved, of the target, the share met and a bar (sessions.dashboard
+    """What was achieved, of the target, the share met and a bar (sessions.dashboard.figures
     Progress); "no target" beside what was achieved when there is none."""
     if not progress.has_target:
         achieved = "" if progress.achieved is None else grouped(progress.achieved, 0, table)
@@ -95,7 +95,7 @@ def progress(progress):
 
 
 def sparkline_html(line) -> str:
-    """One commune's rate over its reports (sessions.charts.sparkline), or nothing."""
+    """One commune's rate over its reports (sessions.dashboard.charts.sparkline), or nothing."""
     if line is None or not line.points:
         return ""
     target = ""
@@ -114,7 +114,7 @@ def sparkline_html(line) -> str:
 
 def online_rate_html(row, table, labels) -> str:
     """A commune's online-application rate from its latest report, against its target
-    (sessions.dashboard.CommuneRow), and the rate over time drawn small."""
+    (sessions.dashboard.figures.CommuneRow), and the rate over time drawn small."""
     rate, online = row.rate, row.online
     if not rate.has_report:
         shown = f'<span class="no-report">{labels["no report"]}</span>'
@@ -185,7 +185,7 @@ def row_labels() -> dict[str, str]:
 
 @register.simple_tag
 def commune_rows(board, board_query=""):
-    """Every row of the commune table (sessions.dashboard.Board.communes), in one pass."""
+    """Every row of the commune table (sessions.dashboard.figures.Board.communes), in one pass."""
     query = escape(f"&{board_query}") if board_query else ""
     table, labels = separators(), row_labels()
     rows = []

@@ -2,100 +2,33 @@
 weekly report, and the national view.
 
 Organisers, coordinators and superusers only (others get a 403); a campaign none of
-whose communes the user may see is a 404. The figures come from sessions.dashboard,
+whose communes the user may see is a 404. The figures come from sessions.dashboard.figures,
 which scopes them to the user's communes; exports are written to the audit trail.
 """
 
 from datetime import timedelta
 
-from django import forms
-from django.forms.utils import flatatt
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
-from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaign, visible_campaigns
 from campaign.models import AuditEvent, CampaignCommune, Commune
 from lib.spreadsheets.writing import table_workbook
-from sessions import charts
-from sessions.dashboard import Filters, build, national
-from sessions.list_views import csv_lines
-from sessions.listing import FIRST_DAY, LAST_DAY, day_field
+from sessions.dashboard import charts
+from sessions.dashboard.figures import Filters, build, national
+from sessions.dashboard.forms import MOST_DAYS, DashboardFilterForm
 from sessions.models import HelpSession
 from sessions.rollups import PRIORITY_GROUPS
+from sessions.views.session_list import csv_lines
 from teams.registry.exporting import CONTENT_TYPES
-from teams.registry.forms import CommuneChoiceField
 from teams.rota.coverage import week_of
 
-# A chart of more days than this is unreadable, and the page would grow without end.
-MOST_DAYS = 366
 NATIONAL_DAYS = 45
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are written here rather than through Django's option
-    templates, which for a province's 65 communes cost more than the rest of a page."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
-        )
-
-
-class DashboardFilterForm(forms.Form):
-    """The dashboard's filters, named as in the query string; each may be left empty."""
-
-    commune = CommuneChoiceField(
-        label=gettext_lazy("Commune"),
-        queryset=Commune.objects.none(),
-        widget=QuickSelect,
-        required=False,
-        empty_label=gettext_lazy("All communes"),
-        error_messages={
-            "invalid_choice": gettext_lazy("There is no commune %(value)s among yours.")
-        },
-    )
-    date_from = day_field(gettext_lazy("From"))
-    date_to = day_field(pgettext_lazy("end of a date range", "To"))
-
-    def __init__(self, *args, communes=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if communes is None:
-            del self.fields["commune"]
-        else:
-            self.fields["commune"].queryset = communes
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in ("date_from", "date_to"):
-            day = cleaned.get(name)
-            if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-                self.add_error(
-                    name,
-                    _("Enter a date between %(first)s and %(last)s.")
-                    % {"first": FIRST_DAY.year, "last": LAST_DAY.year},
-                )
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and last < first:
-            self.add_error("date_to", _("The last day is before the first day."))
-        elif first and last and (last - first).days >= MOST_DAYS:
-            self.add_error("date_to", _("Choose at most %(days)s days.") % {"days": MOST_DAYS})
-        return cleaned
 
 
 def communes_of(campaign, user):

@@ -242,7 +242,7 @@ class CommuneRow:
     readiness_met: int = 0
     coverage: Coverage = field(default_factory=Coverage)  # places on its shifts
     rank: int | None = None
-    sparkline: object = None  # the rate over time, drawn (sessions.charts.sparkline)
+    sparkline: object = None  # the rate over time, drawn (sessions.dashboard.charts.sparkline)
 
     @cached_property
     def citizens(self) -> Progress:

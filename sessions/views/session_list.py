@@ -16,8 +16,8 @@ from campaign.access import campaign_staff_required
 from campaign.models import AuditEvent
 from lib.pagination import paginate
 from lib.spreadsheets.writing import text_workbook
+from sessions.forms import SessionFilterForm
 from sessions.listing import (
-    SessionFilterForm,
     export_headers,
     export_rows,
     filter_sessions,

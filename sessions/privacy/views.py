@@ -1,4 +1,4 @@
-"""The organisers' pages for personal-data requests (sessions.privacy).
+"""The organisers' pages for personal-data requests (sessions.privacy.requests).
 
 Organisers of a province and superusers only: anyone else signed in gets a 403, and a
 volunteer outside the organiser's provinces is a 404. Every export and erasure is a
@@ -8,66 +8,22 @@ The citizen's number travels in the form, never in an address.
 
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from notifications.phones import InvalidPhone, normalise_mobile
-from sessions import privacy
+from sessions.privacy import requests as privacy
+from sessions.privacy.forms import CitizenRequestForm, EraseVolunteerForm
 
 CONTENT_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-
-
-class EraseVolunteerForm(forms.Form):
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "I confirm that this person asked for their data to be erased. Their name, "
-            "phone number and account cannot be brought back."
-        )
-    )
-
-
-class CitizenRequestForm(forms.Form):
-    EXPORT_JSON, EXPORT_XLSX, ERASE = "export_json", "export_xlsx", "erase"
-
-    phone = forms.CharField(
-        label=gettext_lazy("Citizen's phone number"),
-        max_length=30,
-        help_text=gettext_lazy("As the citizen gives it, e.g. 0912 345 678"),
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "To erase: I confirm that the citizen asked for their number to be erased."
-        ),
-        required=False,
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_phone(self):
-        raw = self.cleaned_data["phone"]
-        if any(ch.isalpha() for ch in raw):
-            raise forms.ValidationError(_("A phone number has digits only."))
-        try:
-            phone = normalise_mobile(raw).e164
-        except InvalidPhone as error:
-            raise forms.ValidationError(capfirst(str(error))) from None
-        if not privacy.holds(phone, self.user):
-            raise forms.ValidationError(_("No help session in your provinces holds this number."))
-        return phone
 
 
 def answering(view):
