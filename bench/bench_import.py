@@ -23,10 +23,11 @@ from import_export import fields, resources, widgets
 from bench import Figure, stopwatch
 from campaign.divisions import load_divisions
 from campaign.models import Commune, Province
+from lib.spreadsheets.reading import read_sheet
 from notifications.phones import normalise_mobile
 from teams.demo import lang_son_sheet
 from teams.models import Membership, Team, Volunteer
-from teams.registry.importing import MemberImport, read_sheet
+from teams.registry.importing import MemberImport
 
 BIG_ROWS = int(os.environ.get("BENCH_IMPORT_BIG_ROWS", "100000"))
 POSTGRES_FIGURES = ["import_9k_postgres_s", "reimport_9k_postgres_s"]

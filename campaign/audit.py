@@ -316,3 +316,33 @@ def record_admin_change(
         details=details,
         force=bool(related),
     )
+
+
+# What an import writes: its name, and the type of object its event is about.
+IMPORT_KINDS = {
+    "members": (gettext_lazy("Teams and volunteers"), "teams.volunteer"),
+    "assignments": (gettext_lazy("Assignments"), "teams.assignment"),
+    "commune_reports": (gettext_lazy("Commune reports"), "campaign.communereport"),
+}
+
+
+def import_recorder(kind: str, *, actor=None, province=None, filename: str = "", **details):
+    """An `on_written` callback for the importers: one event per import run, not per row."""
+
+    def record_import(report):
+        what, subject_type = IMPORT_KINDS[kind]
+        counts = {
+            name: getattr(report, name)
+            for name in ("rows", "created", "updated", "unchanged", "skipped")
+        }
+        record(
+            AuditEvent.Action.IMPORT,
+            _("%(what)s imported from a spreadsheet: %(created)s created, %(updated)s updated")
+            % {"what": what, "created": report.created, "updated": report.updated},
+            actor=actor,
+            province=province,
+            subject_type=subject_type,
+            details={"kind": kind, "file": filename, **counts, **details},
+        )
+
+    return record_import

@@ -19,6 +19,7 @@ from campaign.models import (
     ReadinessCheck,
     ReadinessCriterion,
 )
+from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -320,3 +321,35 @@ def subject_type_label(name: str) -> str:
         return str(apps.get_model(name)._meta.verbose_name_plural).capitalize()
     except (LookupError, ValueError):
         return name
+
+
+class CampaignSpreadsheetForm(forms.Form):
+    """A spreadsheet for one of `campaigns`, read when the form is checked: its rows are
+    `form.sheet`. Subclasses say what one row holds (`file_help`)."""
+
+    file_help = ""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    file = SpreadsheetField(read=True)
+    skip_invalid = skip_invalid_field()
+
+    def __init__(self, *args, campaigns, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns
+        if len(campaigns) == 1:
+            self.fields["campaign"].initial = campaigns[0]
+        self.fields["file"].help_text = self.file_help
+
+    @property
+    def sheet(self):
+        return self.cleaned_data["file"].sheet
+
+
+class CommuneReportImportForm(CampaignSpreadsheetForm):
+    """A spreadsheet of communes' official figures for one of the user's campaigns."""
+
+    file_help = _(
+        ".xlsx or .csv (UTF-8), one row per commune and period: Mã xã, Xã/Phường, "
+        "Từ ngày, Đến ngày, Hồ sơ tiếp nhận, Hồ sơ trực tuyến, Hồ sơ số hóa, "
+        "Thanh toán trực tuyến, Ghi chú"
+    )

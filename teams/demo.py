@@ -9,10 +9,10 @@ import uuid
 
 from django.contrib.auth import get_user_model
 
+from campaign.audit import import_recorder
 from campaign.models import Commune, Province
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.registry.importing import COLUMNS, MemberImport, Sheet
-from teams.registry.trail import import_recorder
 
 FAMILY_NAMES = (
     "Nguyễn Trần Lê Phạm Hoàng Vi Nông Hà Lương Lộc Hoàng Đinh Bế Triệu Lý Mã Chu".split()

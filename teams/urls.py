@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from teams import report_views
+from campaign.views import reports as commune_reports
 from teams.broadcasts import views as broadcasts
 from teams.registry.views import accounts, exports, imports, teams, volunteers
 from teams.rota.views import (
@@ -93,5 +93,5 @@ urlpatterns += [
 
 # Communes' official figures from a spreadsheet (entered one by one under campaign/).
 urlpatterns += [
-    path("reports/import/", report_views.report_import, name="report_import"),
+    path("reports/import/", commune_reports.report_import, name="report_import"),
 ]

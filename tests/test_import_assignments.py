@@ -7,8 +7,8 @@ from openpyxl import Workbook
 
 from campaign.divisions import load_divisions
 from campaign.models import Campaign, Commune, Province
+from lib.spreadsheets.reading import read_sheet
 from teams.models import Assignment, Volunteer
-from teams.registry.importing import read_sheet
 from teams.rota.assignment_import import AssignmentImport
 
 # Messages are read in English here, as in the registry import's tests.

@@ -20,18 +20,27 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator
 
+from campaign import report_import as commune_reports
+from campaign.commune_names import CommuneIndex, resolve_commune
 from campaign.models import Campaign, CommuneReport
+from campaign.report_import import CommuneReportImport
+from lib.spreadsheets.reading import (
+    Sheet,
+    UnreadableFile,
+    any_value,
+    read_count,
+    read_date,
+    read_sheet,
+)
 from notifications.models import Message, OptOut
 from notifications.outbox import queue_message
 from notifications.phones import OLD_MOBILE_PREFIXES, InvalidPhone, normalise_mobile
 from notifications.views.webhooks import STOP_WORDS
-from teams import commune_reports
-from teams.commune_reports import CommuneReportImport, read_count
 from teams.models import Assignment, Membership, Team, Volunteer
 from teams.registry import importing
-from teams.registry.importing import MemberImport, Sheet, UnreadableFile, read_sheet
+from teams.registry.importing import MemberImport
 from teams.rota import assignment_import as assigning
-from teams.rota.assignment_import import AssignmentImport, read_date
+from teams.rota.assignment_import import AssignmentImport
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -141,7 +150,7 @@ def check_report(sheet: Sheet, report, columns: dict) -> None:
         assert problem.column, problem
         assert problem.column in known or " / " in problem.column, problem
         assert problem.message, problem
-    assert report.rows == sum(1 for _line, values in sheet.rows if importing.any_value(values))
+    assert report.rows == sum(1 for _line, values in sheet.rows if any_value(values))
 
 
 def snapshot(*models) -> list:
@@ -308,8 +317,8 @@ def test_any_bytes_uploaded_as_csv_are_read_or_refused_as_unreadable(content):
 def test_any_commune_cells_find_one_commune_or_say_why_not(communes, code, name):
     cells = {"commune_code": code, "commune": name}
     said = []
-    found = importing.resolve_commune(
-        cells.get, importing.CommuneIndex(communes), lambda *problem: said.append(problem), "X"
+    found = resolve_commune(
+        cells.get, CommuneIndex(communes), lambda *problem: said.append(problem), "X"
     )
     assert (found is None) == bool(said)
     assert found is None or found in communes

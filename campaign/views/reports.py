@@ -12,10 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaign import audit
+from campaign.access import campaign_staff_required, visible_campaigns
+from campaign.audit import import_recorder
 from campaign.forms import (
     CommuneReportForm,
+    CommuneReportImportForm,
 )
-from campaign.models import CommuneReport
+from campaign.models import Commune, CommuneReport
+from campaign.report_import import COLUMNS, CommuneReportImport
 from campaign.views.campaigns import (
     campaign_and_rows,
 )
@@ -86,5 +90,60 @@ def commune_reports(request, pk, commune_id, report_id=None):
             "reports": campaign_commune.reports.order_by("-period_end"),
             "report": report,
             "form": form,
+        },
+    )
+
+
+@campaign_staff_required
+def report_import(request):
+    campaigns = visible_campaigns(request.user).order_by("-start", "name")
+    form = CommuneReportImportForm(
+        request.POST or None, request.FILES or None, campaigns=campaigns
+    )
+    report = None
+    checked = False
+    if request.method == "POST" and form.is_valid():
+        checked = "import" not in request.POST
+        campaign = form.cleaned_data["campaign"]
+        report = CommuneReportImport(
+            form.sheet,
+            campaign,
+            communes=Commune.objects.visible_to(request.user),
+            user=request.user,
+        ).run(
+            dry_run=checked,
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            on_written=import_recorder(
+                "commune_reports",
+                actor=request.user,
+                province=campaign.province,
+                filename=form.cleaned_data["file"].name,
+                campaign=campaign.pk,
+            ),
+        )
+        if report.written:
+            messages.success(
+                request,
+                _(
+                    "Reports imported from %(name)s: %(created)s created, %(updated)s "
+                    "updated, %(unchanged)s unchanged, %(skipped)s skipped."
+                )
+                % {
+                    "name": form.cleaned_data["file"].name,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                    "skipped": report.skipped,
+                },
+            )
+            return redirect("campaign:report_list", campaign.pk)
+    return render(
+        request,
+        "campaign/report_import.html",
+        {
+            "form": form,
+            "report": report,
+            "checked": checked,
+            "headers": [header for header, _keys in COLUMNS.values()],
         },
     )

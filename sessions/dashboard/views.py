@@ -18,14 +18,12 @@ from django.utils.translation import pgettext
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaign, visible_campaigns
 from campaign.models import AuditEvent, CampaignCommune, Commune
-from lib.spreadsheets.writing import table_workbook
+from lib.spreadsheets.writing import CONTENT_TYPES, csv_lines, workbook
 from sessions.dashboard import charts
 from sessions.dashboard.figures import Filters, build, national
 from sessions.dashboard.forms import MOST_DAYS, DashboardFilterForm
 from sessions.models import HelpSession
 from sessions.rollups import PRIORITY_GROUPS
-from sessions.views.session_list import csv_lines
-from teams.registry.exporting import CONTENT_TYPES
 from teams.rota.coverage import week_of
 
 NATIONAL_DAYS = 45
@@ -277,7 +275,9 @@ def dashboard_export(request, campaign_id, table, file_format):
             content_type=CONTENT_TYPES["csv"],
         )
     else:
-        response = HttpResponse(table_workbook(headers, rows), content_type=CONTENT_TYPES["xlsx"])
+        response = HttpResponse(
+            workbook(headers, rows, numbers=True), content_type=CONTENT_TYPES["xlsx"]
+        )
     filename = f"{FILE_NAMES[table]}-{campaign.pk}-{timezone.localdate():%Y%m%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -24,11 +24,9 @@ Every request, export or erasure, writes one audit event; asking twice erases no
 more.
 """
 
-import io
 import json
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -40,7 +38,7 @@ from django.utils.translation import gettext as _
 from campaign import audit
 from campaign.access import organised_provinces
 from campaign.models import AuditEvent, Commune, Province
-from lib.spreadsheets.writing import NOT_XML
+from lib.spreadsheets.writing import workbook_of_sheets
 from notifications.models import Message, OptOut
 from sessions.contacts import ERASED, erase
 from sessions.models import ApiToken, HelpSession
@@ -233,32 +231,14 @@ def sections_as_sheets(data: dict) -> list[tuple[str, list[dict]]]:
     return sheets
 
 
-def workbook(sheets: list[tuple[str, list[dict]]]) -> bytes:
-    """One sheet per section, every cell text."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
-    bold = book.add_format({"bold": True})
-    for name, rows in sheets:
-        sheet = book.add_worksheet(name[:31])
-        headers = list(rows[0]) if rows else []
-        for column, header in enumerate(headers):
-            sheet.write_string(0, column, header, bold)
-        for number, row in enumerate(rows, start=1):
-            for column, header in enumerate(headers):
-                value = row.get(header)
-                if value in (None, ""):
-                    continue
-                if isinstance(value, list | dict):
-                    value = json.dumps(value, ensure_ascii=False)
-                sheet.write_string(number, column, NOT_XML.sub("", str(value)))
-    book.close()
-    return buffer.getvalue()
-
-
 def render(data: dict, file_format: str) -> bytes:
     if file_format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2).encode()
-    return workbook(sections_as_sheets(data))
+    sheets = []
+    for name, rows in sections_as_sheets(data):
+        headers = list(rows[0]) if rows else []
+        sheets.append((name, headers, [[row.get(h) for h in headers] for row in rows]))
+    return workbook_of_sheets(sheets)
 
 
 def export_volunteer(volunteer: Volunteer, user, file_format: str) -> bytes:

@@ -17,13 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.spreadsheets.writing import CONTENT_TYPES as SPREADSHEET_TYPES
 from sessions.privacy import requests as privacy
 from sessions.privacy.forms import CitizenRequestForm, EraseVolunteerForm
 
-CONTENT_TYPES = {
-    "json": "application/json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"json": "application/json", "xlsx": SPREADSHEET_TYPES["xlsx"]}
 
 
 def answering(view):

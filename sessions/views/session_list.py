@@ -4,8 +4,6 @@ Organisers, coordinators and superusers only, and only the sessions they may see
 (`HelpSession.objects.visible_to`). Every export is written to the audit trail.
 """
 
-import csv
-
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -15,7 +13,7 @@ from campaign import access, audit
 from campaign.access import campaign_staff_required
 from campaign.models import AuditEvent
 from lib.pagination import paginate
-from lib.spreadsheets.writing import text_workbook
+from lib.spreadsheets.writing import CONTENT_TYPES, csv_lines, workbook
 from sessions.forms import SessionFilterForm
 from sessions.listing import (
     export_headers,
@@ -26,10 +24,8 @@ from sessions.listing import (
     service_labels,
 )
 from sessions.models import HelpSession
-from teams.registry.exporting import CONTENT_TYPES
 
 # What a spreadsheet would read as a formula at the start of a cell.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def filtered_sessions(request):
@@ -73,27 +69,6 @@ def province_of(user, filters):
     return provinces[0] if len(provinces) == 1 else None
 
 
-def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet shows as typed, never runs as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
-class Echo:
-    """A file that hands back what is written to it, for csv.writer to stream."""
-
-    def write(self, value):
-        return value
-
-
-def csv_lines(headers, rows, language):
-    with translation.override(language):
-        writer = csv.writer(Echo())
-        # With the byte-order mark Excel reads the file as UTF-8, diacritics intact.
-        yield "\ufeff" + writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow([spreadsheet_safe(value) for value in row])
-
-
 @campaign_staff_required
 def session_export(request, file_format):
     form, sessions = filtered_sessions(request)
@@ -120,7 +95,7 @@ def session_export(request, file_format):
             content_type=CONTENT_TYPES["csv"],
         )
     else:
-        response = HttpResponse(text_workbook(headers, rows), content_type=CONTENT_TYPES["xlsx"])
+        response = HttpResponse(workbook(headers, rows), content_type=CONTENT_TYPES["xlsx"])
     filename = f"phien-ho-tro-{timezone.localdate():%Y%m%d}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

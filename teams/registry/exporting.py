@@ -10,9 +10,8 @@ import tablib
 from django.db.models import CharField, Value
 from import_export import resources
 from import_export.fields import Field
-from import_export.formats.base_formats import CSV, XLSX
 
-from lib.spreadsheets.writing import text_workbook
+from lib.spreadsheets.writing import spreadsheet
 from teams.models import Affiliation, Membership, Volunteer
 from teams.registry.importing import COLUMNS
 
@@ -32,10 +31,6 @@ AFFILIATION_WORDS = {
     Affiliation.POLICE: "Công an",
     Affiliation.TEACHER: "Giáo viên",
     Affiliation.OTHER: "Khác",
-}
-CONTENT_TYPES = {
-    "xlsx": XLSX.CONTENT_TYPE,
-    "csv": "text/csv; charset=utf-8",
 }
 
 
@@ -114,13 +109,7 @@ def member_dataset(communes) -> tablib.Dataset:
 
 
 def render_dataset(dataset: tablib.Dataset, file_format: str) -> bytes:
-    if file_format == "csv":
-        # With the byte-order mark Excel reads the file as UTF-8, diacritics intact.
-        return CSV().export_data(dataset).encode("utf-8-sig")
-    if file_format == "xlsx":
-        # Not tablib's writer: through openpyxl it takes seconds for a province.
-        return text_workbook(dataset.headers, dataset)
-    raise ValueError(f"unknown export format {file_format!r}: use xlsx or csv")
+    return spreadsheet(file_format, dataset.headers, dataset)
 
 
 def export_members(communes, file_format: str) -> bytes:

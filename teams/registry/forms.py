@@ -7,11 +7,10 @@ from django.utils.translation import gettext_lazy
 
 from campaign import access
 from campaign.models import Commune, Province
+from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Membership, Team, Volunteer
 from teams.registry.importing import clean_text
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
@@ -200,26 +199,17 @@ class MembershipForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"),
+    file = SpreadsheetField(
         help_text=gettext_lazy(
             ".xlsx or .csv (UTF-8), one row per person in a team, with the columns of the export"
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     province = forms.ModelChoiceField(
         label=gettext_lazy("Province"),
         queryset=Province.objects.none(),
         help_text=gettext_lazy("Communes named in the file are looked up in this province."),
     )
-    skip_invalid = forms.BooleanField(
-        label=gettext_lazy("Skip invalid rows"),
-        required=False,
-        help_text=gettext_lazy(
-            "Import the valid rows even when other rows have errors. Without it, a file "
-            "with any invalid row imports nothing."
-        ),
-    )
+    skip_invalid = skip_invalid_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,16 +217,3 @@ class ImportUploadForm(forms.Form):
         self.fields["province"].queryset = provinces
         if len(provinces) == 1:
             self.fields["province"].initial = provinces[0]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(
-                _("%(name)s: only .xlsx and .csv files can be imported") % {"name": upload.name}
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("%(name)s is larger than %(limit)s MB: split it into smaller files")
-                % {"name": upload.name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload

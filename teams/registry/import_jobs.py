@@ -16,10 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from campaign.audit import import_recorder
 from campaign.models import Commune
+from lib.spreadsheets.reading import read_sheet
+from lib.spreadsheets.tables import ImportReport
 from teams.models import ImportJob
-from teams.registry.importing import ImportReport, MemberImport, read_sheet
-from teams.registry.trail import import_recorder
+from teams.registry.importing import MemberImport
 
 logger = logging.getLogger(__name__)
 

@@ -6,32 +6,30 @@ One row is one person in one team:
 
 Headers and values are matched in English or Vietnamese, with or without diacritics.
 Every row is validated first; problems carry the spreadsheet line (header = line 1), the
-column and the reason. Then the valid rows are compared in memory with what the database
-holds (a few queries for the whole file) and written in bulk, inside one transaction.
-Importing the same file again changes nothing.
+column and the reason (lib.spreadsheets.tables). Then the valid rows are compared in
+memory with what the database holds (a few queries for the whole file) and written in
+bulk, inside one transaction. Importing the same file again changes nothing.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from import_export.formats.base_formats import XLSX
 
+from campaign.commune_names import CODE_OR_NAME, COMMUNE_COLUMNS, CommuneIndex, resolve_commune
 from campaign.models import Commune, Province
 from lib.bulk import chunks, insert_rows
+from lib.spreadsheets.reading import Sheet, clean_text
+from lib.spreadsheets.tables import Cells, ImportReport, Table
 from lib.text import compact_key, fold
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {
-    "commune_code": ("Mã xã", {"communecode", "maxa", "maxaphuong", "madonvi"}),
-    "commune": ("Xã/Phường", {"commune", "xaphuong", "xa", "phuong", "phuongxa"}),
+    **COMMUNE_COLUMNS,
     "team": ("Tên tổ", {"team", "tento", "to", "tendoi", "doi"}),
     "full_name": ("Họ và tên", {"fullname", "name", "hovaten", "hoten"}),
     "phone": ("Số điện thoại", {"phone", "sodienthoai", "dienthoai", "sdt", "mobile"}),
@@ -40,6 +38,7 @@ COLUMNS = {
     "organisation": ("Đơn vị", {"organisation", "organization", "donvi"}),
 }
 REQUIRED = ("team", "full_name", "phone")
+TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
 ROLE_VALUES = {
     **{compact_key(value): value for value in Membership.Role.values},
     "totruong": Membership.Role.LEADER,
@@ -60,216 +59,30 @@ AFFILIATION_VALUES = {
     "giaovien": Affiliation.TEACHER,
     "khac": Affiliation.OTHER,
 }
-COMMUNE_PREFIXES = ("xa ", "phuong ", "dac khu ", "thi tran ")
-ERROR_HEADER = "Lỗi"
-LINE_HEADER = "Dòng"
 BATCH = 1000
 QUERY_CHUNK = 2000
 
 
-class UnreadableFile(ValueError):
-    pass
-
-
-@dataclass
-class Sheet:
-    headers: list[str]
-    rows: list[tuple[int, list]]  # (spreadsheet line, cell values)
-
-
-@dataclass
-class Problem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = _("line %(line)s") % {"line": self.line}
-        if self.column:
-            where += f", {self.column}"
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def invalid_lines(self) -> set[int]:
-        return {problem.line for problem in self.errors}
-
-    def summary(self) -> str:
-        return (
-            f"created: {self.created}, updated: {self.updated}, "
-            f"unchanged: {self.unchanged}, skipped: {self.skipped}"
-        )
-
-
-def read_sheet(filename: str, content: bytes) -> Sheet:
-    """The rows of the first sheet of an .xlsx or .csv file, with their line numbers."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".xlsx":
-        try:
-            dataset = XLSX().create_dataset(content)
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook
-            raise UnreadableFile(
-                _("%(name)s is not a readable .xlsx workbook (%(error)s)")
-                % {"name": filename, "error": error}
-            ) from None
-        headers = ["" if h is None else str(h) for h in dataset.headers or []]
-        rows = [(number, list(row)) for number, row in enumerate(dataset, start=2)]
-        return Sheet(headers, rows)
-    if suffix == ".csv":
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnreadableFile(
-                _("%(name)s is not UTF-8 text: save it as “CSV UTF-8” and try again")
-                % {"name": filename}
-            ) from None
-        # Read with the csv module, not tablib: tablib drops blank lines, and then the
-        # line numbers in our messages would not be the ones the organiser sees.
-        # Excel in a Vietnamese locale may separate with ";": the header line tells.
-        first_line = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=first_line.count)
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        headers, rows = [], []
-        try:
-            for values in reader:
-                if reader.line_num == 1 and not headers:
-                    headers = values
-                else:
-                    rows.append((reader.line_num, values))
-        except csv.Error as error:  # e.g. a cell over the csv module's 128 KiB limit
-            raise UnreadableFile(
-                _("%(name)s, line %(line)s: not readable as CSV (%(error)s)")
-                % {"name": filename, "line": reader.line_num, "error": error}
-            ) from None
-        return Sheet(headers, rows)
-    raise UnreadableFile(
-        _("%(name)s: only .xlsx and .csv files can be imported") % {"name": filename}
-    )
-
-
-def match_headers(
-    headers: list[str], columns: dict = COLUMNS, required: tuple = REQUIRED
-) -> tuple[dict[str, int], list[Problem], list[Problem]]:
-    """Field name -> column index, plus errors (missing columns) and warnings (ignored).
-
-    `columns` and `required` default to the registry's; other imports pass their own,
-    in the same shape, with the commune's code and name among them.
-    """
-    accepted = {key: name for name, (_header, keys) in columns.items() for key in keys}
-    positions, errors, warnings = {}, [], []
-    for index, header in enumerate(headers):
-        key = compact_key(header or "")
-        name = accepted.get(key)
-        if name is None:
-            if key and header not in (ERROR_HEADER, LINE_HEADER):
-                warnings.append(
-                    Problem(1, header, _("column not recognised, its values are ignored"))
-                )
-            continue
-        if name in positions:
-            errors.append(Problem(1, header, _("the same column appears twice in the header")))
-            continue
-        positions[name] = index
-    for name in required:
-        if name not in positions:
-            errors.append(Problem(1, columns[name][0], _("this column is missing")))
-    if "commune_code" not in positions and "commune" not in positions:
-        errors.append(
-            Problem(
-                1,
-                f"{columns['commune_code'][0]} / {columns['commune'][0]}",
-                _("give the commune's code or its name"),
-            )
-        )
-    return positions, errors, warnings
-
-
-def clean_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    # NUL is never meant, and PostgreSQL cannot store it.
-    return " ".join(str(value).replace("\x00", "").split())
-
-
-class CommuneIndex:
-    """Finds a commune by official code, or by name with or without diacritics and prefix."""
-
-    def __init__(self, communes: Iterable[Commune]):
-        self.by_code, self.by_name = {}, {}
-        for commune in communes:
-            self.by_code[commune.code] = commune
-            folded = fold(commune.name)
-            names = {folded}
-            for prefix in COMMUNE_PREFIXES:
-                if folded.startswith(prefix):
-                    names.add(folded.removeprefix(prefix))
-            for name in names:
-                self.by_name.setdefault(name, []).append(commune)
-
-    def by_official_code(self, raw) -> Commune | None:
-        text = clean_text(raw)
-        # ASCII only: "²" passes isdigit() but not int(), and int() refuses 4,300 digits.
-        if not (text.isascii() and text.isdigit()):
-            return None
-        return self.by_code.get(text.lstrip("0").rjust(5, "0"))
-
-    def named(self, raw) -> list[Commune]:
-        return self.by_name.get(fold(clean_text(raw)), [])
-
-
-def resolve_commune(cell, index: CommuneIndex, problem, where: str) -> Commune | None:
-    """The commune a row names by code and/or name, or None after calling `problem`.
-
-    `where` names the communes looked in, for the message when a code is unknown.
-    """
-    code, name = clean_text(cell("commune_code")), clean_text(cell("commune"))
-    if code:
-        commune = index.by_official_code(code)
-        if commune is None:
-            problem(
-                "commune_code",
-                _("no commune has code %(code)s in %(where)s") % {"code": code, "where": where},
-            )
-            return None
-        if name and commune not in index.named(name):
-            problem(
-                "commune",
-                _("code %(code)s is %(official)s, not “%(name)s”")
-                % {"code": code, "official": commune.name, "name": name},
-            )
-            return None
-        return commune
-    if not name:
-        problem("commune", _("give the commune's code or its name"))
+def read_phone(cells: Cells) -> str | None:
+    """The row's mobile number in E.164, None after a problem; a warning when it was
+    typed in an old form (an eleven-digit number, say)."""
+    try:
+        mobile = normalise_mobile(cells("phone") if cells("phone") is not None else "")
+    except InvalidPhone as error:
+        cells.problem("phone", str(error))
         return None
-    matches = index.named(name)
-    if not matches:
-        problem("commune", _("no commune is called “%(name)s” here") % {"name": name})
-        return None
-    if len(matches) > 1:
-        problem(
-            "commune",
-            _("“%(name)s” could be %(choices)s: give the commune code")
-            % {
-                "name": name,
-                "choices": ", ".join(f"{c.name} ({c.code})" for c in matches),
-            },
-        )
-        return None
-    return matches[0]
+    if mobile.warning:
+        cells.warning("phone", mobile.warning)
+    return mobile.e164
+
+
+def choice(raw, values: dict[str, str], default: str) -> str | None:
+    """The value a cell names among `values` (keyed by compact_key), `default` when
+    empty, None when it names none of them."""
+    text = clean_text(raw)
+    if not text:
+        return default
+    return values.get(compact_key(text))
 
 
 @dataclass
@@ -295,6 +108,41 @@ class Row:
         )
 
 
+@dataclass
+class Earlier:
+    """The rows of the file already checked, to find the same row or person again."""
+
+    identities: set = field(default_factory=set)
+    by_phone: dict[str, Row] = field(default_factory=dict)
+    by_phone_and_team: dict[tuple, Row] = field(default_factory=dict)
+
+    def add(self, row: Row) -> None:
+        self.identities.add(row.identity())
+        self.by_phone.setdefault(row.phone, row)
+        self.by_phone_and_team[(row.phone, row.commune.pk, row.team.casefold())] = row
+
+
+@dataclass
+class Existing:
+    """What the database holds for the rows' communes and people, as plain values."""
+
+    teams: dict[tuple, int]  # (commune pk, folded name) -> team pk
+    volunteers: dict[str, tuple]  # phone -> (pk, full_name, affiliation, organisation, home)
+    memberships: dict[tuple, tuple]  # (team pk, volunteer pk) -> (membership pk, role)
+
+
+@dataclass
+class Plan:
+    """What the import will write. New rows are plain values: model instances would
+    cost more than the INSERTs themselves."""
+
+    new_teams: dict[tuple, str] = field(default_factory=dict)  # (commune, folded) -> name
+    new_volunteers: dict[str, tuple] = field(default_factory=dict)  # phone -> values
+    changed_volunteers: dict[str, Volunteer] = field(default_factory=dict)
+    new_memberships: dict[tuple, str] = field(default_factory=dict)  # (team, phone) -> role
+    changed_memberships: dict[int, Membership] = field(default_factory=dict)
+
+
 class MemberImport:
     """One import of one sheet. `communes` limits where rows may point (a user's scope)."""
 
@@ -316,7 +164,7 @@ class MemberImport:
     ) -> ImportReport:
         """Check, then write (unless `dry_run`). `on_written(report)` is called in the
         transaction that writes, so the audit trail records the import with it."""
-        report, rows, repeats = checked_rows(self.sheet, self.validate, skip_invalid=skip_invalid)
+        report, rows, repeats = TABLE.check(self.sheet, self.validate, skip_invalid=skip_invalid)
         if rows is None:
             return report
         report.unchanged = repeats  # exact repeats of earlier rows add nothing
@@ -335,108 +183,56 @@ class MemberImport:
     def validate(self, positions: dict[str, int], report: ImportReport) -> tuple[list[Row], int]:
         """The valid rows (first occurrences) and how many rows repeated an earlier one."""
         index = self.commune_index()
-        header = {name: self.sheet.headers[i] for name, i in positions.items()}
-        seen_rows: dict[tuple, int] = {}
-        first_by_phone: dict[str, Row] = {}
-        by_phone_and_team: dict[tuple, Row] = {}
+        earlier = Earlier()
         valid: list[Row] = []
         repeats = 0
-        total = len(self.sheet.rows)
-        for done, (line, values) in enumerate(self.sheet.rows, start=1):
-            if done % 500 == 0:
-                self.progress(done, total, len(report.errors))
-            if not any_value(values):
+        for cells in TABLE.rows(self.sheet, positions, report, self.progress):
+            row = self.read_row(cells, index)
+            if row is None:
                 continue
-
-            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
-
-            commune = self.resolve_commune(cell, index, problem)
-            team = clean_text(cell("team"))  # empty: a volunteer not in a team yet
-            if len(team) > 200:
-                problem("team", _("the team name is longer than 200 characters"))
-            full_name = clean_text(cell("full_name"))
-            if not full_name:
-                problem("full_name", _("the name is empty"))
-            elif len(full_name) > 200:
-                problem("full_name", _("the name is longer than 200 characters"))
-            phone = ""
-            try:
-                mobile = normalise_mobile(cell("phone") if cell("phone") is not None else "")
-                phone = mobile.e164
-                if mobile.warning:
-                    report.warnings.append(Problem(line, header["phone"], mobile.warning))
-            except InvalidPhone as error:
-                problem("phone", str(error))
-            role = self.choice(cell("role"), ROLE_VALUES, Membership.Role.MEMBER)
-            if role is None:
-                problem(
-                    "role",
-                    _("“%(value)s” is not a role: use Tổ trưởng, Tổ phó or Thành viên")
-                    % {"value": clean_text(cell("role"))},
-                )
-            affiliation = self.choice(cell("affiliation"), AFFILIATION_VALUES, "")
-            if affiliation is None:
-                problem(
-                    "affiliation",
-                    _(
-                        "“%(value)s” is not an affiliation: use Sinh viên, Đoàn viên, "
-                        "Doanh nghiệp, Cán bộ, Người dân, Công an, Giáo viên or Khác"
-                    )
-                    % {"value": clean_text(cell("affiliation"))},
-                )
-            organisation = clean_text(cell("organisation"))[:200]
-            if problems:
-                report.errors += problems
-                continue
-
-            row = Row(line, commune, team, full_name, phone, role, affiliation, organisation)
-            identity = row.identity()
-            if identity in seen_rows:
+            if row.identity() in earlier.identities:
                 repeats += 1
                 continue
-            earlier = first_by_phone.get(phone)
-            if earlier and fold(earlier.full_name) != fold(full_name):
-                problem(
-                    "phone",
-                    _("%(phone)s is already %(name)s on line %(line)s")
-                    % {"phone": phone, "name": earlier.full_name, "line": earlier.line},
-                )
-            same_team = team and by_phone_and_team.get((phone, commune.pk, team.casefold()))
-            if same_team:
-                problem(
-                    "team",
-                    _("%(name)s is already in this team on line %(line)s")
-                    % {"name": full_name, "line": same_team.line},
-                )
-            if earlier and not problems:
-                for name in ("affiliation", "organisation"):
-                    mine, theirs = getattr(row, name), getattr(earlier, name)
-                    if mine and theirs and mine != theirs:
-                        problem(
-                            name,
-                            _("line %(line)s says “%(other)s” for the same person")
-                            % {"line": earlier.line, "other": theirs},
-                        )
-            if problems:
-                report.errors += problems
-                continue
-            seen_rows[identity] = line
-            first_by_phone.setdefault(phone, row)
-            by_phone_and_team[(phone, commune.pk, team.casefold())] = row
-            valid.append(row)
-        self.progress(total, total, len(report.errors))
+            check_against_earlier(cells, row, earlier)
+            if cells.ok:
+                earlier.add(row)
+                valid.append(row)
         return valid, repeats
 
-    def resolve_commune(self, cell, index: CommuneIndex, problem) -> Commune | None:
+    def read_row(self, cells: Cells, index: CommuneIndex) -> Row | None:
+        """The row's values, or None after its problems."""
         where = self.province.name if self.province else _("the communes you may import into")
-        return resolve_commune(cell, index, problem, where)
-
-    @staticmethod
-    def choice(raw, values: dict[str, str], default: str) -> str | None:
-        text = clean_text(raw)
-        if not text:
-            return default
-        return values.get(compact_key(text))
+        commune = resolve_commune(cells, index, cells.problem, where)
+        team = cells.text(  # empty: a volunteer not in a team yet
+            "team", longest=200, too_long=_("the team name is longer than 200 characters")
+        )
+        full_name = cells.text(
+            "full_name", longest=200, too_long=_("the name is longer than 200 characters")
+        )
+        if not full_name:
+            cells.problem("full_name", _("the name is empty"))
+        phone = read_phone(cells)
+        role = choice(cells("role"), ROLE_VALUES, Membership.Role.MEMBER)
+        if role is None:
+            cells.problem(
+                "role",
+                _("“%(value)s” is not a role: use Tổ trưởng, Tổ phó or Thành viên")
+                % {"value": cells.text("role")},
+            )
+        affiliation = choice(cells("affiliation"), AFFILIATION_VALUES, "")
+        if affiliation is None:
+            cells.problem(
+                "affiliation",
+                _(
+                    "“%(value)s” is not an affiliation: use Sinh viên, Đoàn viên, "
+                    "Doanh nghiệp, Cán bộ, Người dân, Công an, Giáo viên or Khác"
+                )
+                % {"value": cells.text("affiliation")},
+            )
+        organisation = cells.text("organisation")[:200]
+        if not cells.ok:
+            return None
+        return Row(cells.line, commune, team, full_name, phone, role, affiliation, organisation)
 
     # Writing --------------------------------------------------------------------------
 
@@ -446,91 +242,24 @@ class MemberImport:
         What exists is read as plain tuples (a few queries for the whole file); model
         instances are made only for what is created or changed.
         """
-        commune_ids = {row.commune.pk for row in rows}
-        teams = {
-            (commune_id, name.casefold()): pk
-            for pk, commune_id, name in Team.objects.filter(
-                commune_id__in=commune_ids
-            ).values_list("pk", "commune_id", "name")
-        }
-        volunteers = {}  # phone -> (pk, full_name, affiliation, organisation, home_commune_id)
-        for chunk in chunks(sorted({row.phone for row in rows}), QUERY_CHUNK):
-            for pk, phone, *rest in Volunteer.objects.filter(phone__in=chunk).values_list(
-                "pk", "phone", "full_name", "affiliation", "organisation", "home_commune_id"
-            ):
-                volunteers[phone] = (pk, *rest)
-        memberships = {}  # (team pk, volunteer pk) -> (membership pk, role)
-        for chunk in chunks([v[0] for v in volunteers.values()], QUERY_CHUNK):
-            for pk, team_id, volunteer_id, role in Membership.objects.filter(
-                volunteer_id__in=chunk
-            ).values_list("pk", "team_id", "volunteer_id", "role"):
-                memberships[(team_id, volunteer_id)] = (pk, role)
-
+        existing = existing_records(rows)
         now = timezone.now()
-        # New rows are planned as plain values: model instances would cost more than the
-        # INSERTs themselves.
-        new_teams: dict[tuple, str] = {}  # (commune pk, folded name) -> name
-        new_volunteers: dict[str, tuple] = {}  # phone -> column values
-        changed_volunteers: dict[str, Volunteer] = {}
-        new_memberships: dict[tuple, str] = {}  # (team key, phone) -> role
-        changed_memberships: dict[int, Membership] = {}
+        plan = Plan()
         for row in rows:
-            team_key = (row.commune.pk, row.team.casefold())
-            team_pk = teams.get(team_key)
-            if row.team and team_pk is None and team_key not in new_teams:
-                new_teams[team_key] = row.team
-            existing = volunteers.get(row.phone)
-            changed = False
-            if existing is None:
-                if not row.team:  # the person alone, in no team
-                    if row.phone in new_volunteers:
-                        report.unchanged += 1
-                    else:
-                        report.created += 1
-                if row.phone not in new_volunteers:
-                    new_volunteers[row.phone] = (
-                        row.full_name,
-                        Volunteer.search_key(row.full_name),
-                        row.phone,
-                        row.affiliation or Affiliation.OTHER,
-                        row.organisation,
-                        row.commune.pk,
-                    )
-            elif row.phone not in changed_volunteers:
-                volunteer = self.changed_volunteer(existing, row)
-                if volunteer is not None:
-                    volunteer.updated_at = now
-                    changed_volunteers[row.phone] = volunteer
-                    changed = True
-            if not row.team:
-                if existing is not None:
-                    report.updated += changed
-                    report.unchanged += not changed
-                continue
-            membership = None
-            if team_pk is not None and existing is not None:
-                membership = memberships.get((team_pk, existing[0]))
-            if membership is None:
-                key = (team_key, row.phone)
-                if key not in new_memberships:
-                    new_memberships[key] = row.role
-                    report.created += 1
-                continue
-            pk, role = membership
-            if role != row.role:
-                changed_memberships[pk] = Membership(pk=pk, role=row.role)
-                changed = True
-            if changed:
-                report.updated += 1
-            else:
-                report.unchanged += 1
-
+            plan_row(row, existing, plan, report, now)
         if dry_run:
             return
         with transaction.atomic():
-            self.insert_new(new_teams, new_volunteers, new_memberships, teams, volunteers, now)
+            self.insert_new(
+                plan.new_teams,
+                plan.new_volunteers,
+                plan.new_memberships,
+                existing.teams,
+                existing.volunteers,
+                now,
+            )
             Volunteer.objects.bulk_update(
-                changed_volunteers.values(),
+                plan.changed_volunteers.values(),
                 [
                     "full_name",
                     "search_name",
@@ -542,7 +271,7 @@ class MemberImport:
                 batch_size=BATCH,
             )
             Membership.objects.bulk_update(
-                changed_memberships.values(), ["role"], batch_size=BATCH
+                plan.changed_memberships.values(), ["role"], batch_size=BATCH
             )
             if getattr(self, "on_written", None):
                 self.on_written(report)
@@ -619,78 +348,116 @@ class MemberImport:
         )
 
 
-def checked_rows(sheet, validate, *, skip_invalid: bool, columns=COLUMNS, required=REQUIRED):
-    """The steps every sheet import starts with: count the rows, match the headers, check
-    each row with `validate(positions, report)` (which returns the good rows and how
-    many exact repeats it dropped).
-
-    Returns (report, rows, repeats); rows is None when the import stops here (columns
-    missing, or errors without `skip_invalid`), with every row counted as skipped.
-    """
-    report = ImportReport(rows=sum(1 for _line, values in sheet.rows if any_value(values)))
-    positions, header_errors, report.warnings = match_headers(sheet.headers, columns, required)
-    if header_errors:
-        report.errors = header_errors
-        report.skipped = report.rows
-        return report, None, 0
-    rows, repeats = validate(positions, report)
-    if report.errors and not skip_invalid:
-        report.skipped = report.rows
-        return report, None, 0
-    report.skipped = len(report.invalid_lines)
-    return report, rows, repeats
-
-
-def row_reader(line: int, values, positions: dict, header: dict, columns: dict):
-    """For one row of a sheet: cell(name), its value in that column (None when the sheet
-    has no such column or the row is short); problem(name, message), which adds a Problem
-    naming the line and the column as the sheet heads it; and the list it adds them to."""
-    problems: list[Problem] = []
-
-    def cell(name):
-        position = positions.get(name)
-        return values[position] if position is not None and position < len(values) else None
-
-    def problem(name, message):
-        problems.append(Problem(line, header.get(name, columns[name][0]), message))
-
-    return cell, problem, problems
+def check_against_earlier(cells: Cells, row: Row, earlier: Earlier) -> None:
+    """Problems for a row that contradicts an earlier row of the file about the same
+    person: another name for the number, the same team twice, another affiliation."""
+    first = earlier.by_phone.get(row.phone)
+    if first and fold(first.full_name) != fold(row.full_name):
+        cells.problem(
+            "phone",
+            _("%(phone)s is already %(name)s on line %(line)s")
+            % {"phone": row.phone, "name": first.full_name, "line": first.line},
+        )
+    same_team = row.team and earlier.by_phone_and_team.get(
+        (row.phone, row.commune.pk, row.team.casefold())
+    )
+    if same_team:
+        cells.problem(
+            "team",
+            _("%(name)s is already in this team on line %(line)s")
+            % {"name": row.full_name, "line": same_team.line},
+        )
+    if not first or not cells.ok:
+        return
+    for name in ("affiliation", "organisation"):
+        mine, theirs = getattr(row, name), getattr(first, name)
+        if mine and theirs and mine != theirs:
+            cells.problem(
+                name,
+                _("line %(line)s says “%(other)s” for the same person")
+                % {"line": first.line, "other": theirs},
+            )
 
 
-def any_value(values) -> bool:
-    return any(clean_text(value) for value in values)
+def existing_records(rows: list[Row]) -> Existing:
+    """The teams of the rows' communes, the volunteers with their numbers and those
+    volunteers' memberships: a few queries for the whole file."""
+    commune_ids = {row.commune.pk for row in rows}
+    teams = {
+        (commune_id, name.casefold()): pk
+        for pk, commune_id, name in Team.objects.filter(commune_id__in=commune_ids).values_list(
+            "pk", "commune_id", "name"
+        )
+    }
+    volunteers = {}
+    for chunk in chunks(sorted({row.phone for row in rows}), QUERY_CHUNK):
+        for pk, phone, *rest in Volunteer.objects.filter(phone__in=chunk).values_list(
+            "pk", "phone", "full_name", "affiliation", "organisation", "home_commune_id"
+        ):
+            volunteers[phone] = (pk, *rest)
+    memberships = {}
+    for chunk in chunks([v[0] for v in volunteers.values()], QUERY_CHUNK):
+        for pk, team_id, volunteer_id, role in Membership.objects.filter(
+            volunteer_id__in=chunk
+        ).values_list("pk", "team_id", "volunteer_id", "role"):
+            memberships[(team_id, volunteer_id)] = (pk, role)
+    return Existing(teams, volunteers, memberships)
 
 
-def write_errors_file(path: Path, sheet: Sheet, report: ImportReport) -> int:
-    """Write the rows with problems, each with its reasons, in the format of `path`.
+def plan_row(row: Row, existing: Existing, plan: Plan, report: ImportReport, now) -> None:
+    """Add what `row` creates or changes to `plan`, and count it in `report`."""
+    team_key = (row.commune.pk, row.team.casefold())
+    team_pk = existing.teams.get(team_key)
+    if row.team and team_pk is None and team_key not in plan.new_teams:
+        plan.new_teams[team_key] = row.team
+    volunteer = existing.volunteers.get(row.phone)
+    changed = plan_volunteer(row, volunteer, plan, report, now)
+    if not row.team:
+        if volunteer is not None:
+            report.updated += changed
+            report.unchanged += not changed
+        return
+    membership = None
+    if team_pk is not None and volunteer is not None:
+        membership = existing.memberships.get((team_pk, volunteer[0]))
+    if membership is None:
+        key = (team_key, row.phone)
+        if key not in plan.new_memberships:
+            plan.new_memberships[key] = row.role
+            report.created += 1
+        return
+    pk, role = membership
+    if role != row.role:
+        plan.changed_memberships[pk] = Membership(pk=pk, role=row.role)
+        changed = True
+    report.updated += changed
+    report.unchanged += not changed
 
-    The file keeps the original columns, so it can be fixed and imported again; the two
-    added columns (line and reason) are ignored by the import. Returns the rows written.
-    """
-    reasons: dict[int, list[str]] = {}
-    for problem in report.errors:
-        text = f"{problem.column}: {problem.message}" if problem.column else problem.message
-        reasons.setdefault(problem.line, []).append(text)
-    headers = [*sheet.headers, LINE_HEADER, ERROR_HEADER]
-    lines = [
-        [*values, line, "; ".join(reasons[line])] for line, values in sheet.rows if line in reasons
-    ]
-    if 1 in reasons:  # header problems: say so on a line of its own
-        lines.insert(0, [""] * len(sheet.headers) + [1, "; ".join(reasons[1])])
-    width = len(headers)
-    lines = [(row + [""] * width)[:width] for row in lines]
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
 
-        book = Workbook(write_only=True)
-        worksheet = book.create_sheet()
-        worksheet.append(headers)
-        for row in lines:
-            worksheet.append(row)
-        book.save(path)
-    else:
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(headers)
-            writer.writerows(lines)
-    return len(lines)
+def plan_volunteer(row: Row, existing: tuple | None, plan: Plan, report: ImportReport, now):
+    """Plan the row's person: new, changed, or as stored. Returns whether it changes a
+    stored volunteer; a new person in no team is counted here."""
+    if existing is None:
+        if not row.team:  # the person alone, in no team
+            if row.phone in plan.new_volunteers:
+                report.unchanged += 1
+            else:
+                report.created += 1
+        if row.phone not in plan.new_volunteers:
+            plan.new_volunteers[row.phone] = (
+                row.full_name,
+                Volunteer.search_key(row.full_name),
+                row.phone,
+                row.affiliation or Affiliation.OTHER,
+                row.organisation,
+                row.commune.pk,
+            )
+        return False
+    if row.phone in plan.changed_volunteers:
+        return False
+    volunteer = MemberImport.changed_volunteer(existing, row)
+    if volunteer is None:
+        return False
+    volunteer.updated_at = now
+    plan.changed_volunteers[row.phone] = volunteer
+    return True

@@ -6,11 +6,7 @@ a broadcast, a help session), else by the volunteer with that number, else by an
 message sent to it. The number itself is never written to the trail.
 """
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
 from campaign import audit
-from campaign.models import AuditEvent
 from notifications.models import Message
 from teams.models import Volunteer
 
@@ -46,33 +42,3 @@ def record_opt_out(sender, *, opt_out, operation, message=None, actor=None, **kw
         details={"source": opt_out.source},
         force=True,
     )
-
-
-# What an import writes: its name, and the type of object its event is about.
-IMPORT_KINDS = {
-    "members": (gettext_lazy("Teams and volunteers"), "teams.volunteer"),
-    "assignments": (gettext_lazy("Assignments"), "teams.assignment"),
-    "commune_reports": (gettext_lazy("Commune reports"), "campaign.communereport"),
-}
-
-
-def import_recorder(kind: str, *, actor=None, province=None, filename: str = "", **details):
-    """An `on_written` callback for the importers: one event per import run, not per row."""
-
-    def record(report):
-        what, subject_type = IMPORT_KINDS[kind]
-        counts = {
-            name: getattr(report, name)
-            for name in ("rows", "created", "updated", "unchanged", "skipped")
-        }
-        audit.record(
-            AuditEvent.Action.IMPORT,
-            _("%(what)s imported from a spreadsheet: %(created)s created, %(updated)s updated")
-            % {"what": what, "created": report.created, "updated": report.updated},
-            actor=actor,
-            province=province,
-            subject_type=subject_type,
-            details={"kind": kind, "file": filename, **counts, **details},
-        )
-
-    return record

@@ -18,63 +18,35 @@ saved assignment of the same volunteer to the same commune is an error.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaign.commune_names import (
+    CODE_OR_NAME,
+    COMMUNE_COLUMNS,
+    CommuneIndex,
+    check_taking_part,
+    resolve_commune,
+)
 from campaign.models import Campaign, Commune
 from lib.bulk import chunks
+from lib.spreadsheets.reading import Sheet, show_date
+from lib.spreadsheets.tables import Cells, ImportReport, Table
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Assignment, Volunteer
-from teams.registry.importing import (
-    BATCH,
-    QUERY_CHUNK,
-    CommuneIndex,
-    ImportReport,
-    Problem,
-    Sheet,
-    any_value,
-    checked_rows,
-    clean_text,
-    resolve_commune,
-    row_reader,
-)
+from teams.registry.importing import BATCH, QUERY_CHUNK, read_phone
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
 COLUMNS = {
     "phone": ("Số điện thoại", {"phone", "sodienthoai", "dienthoai", "sdt", "mobile"}),
-    "commune_code": ("Mã xã", {"communecode", "maxa", "maxaphuong", "madonvi"}),
-    "commune": ("Xã/Phường", {"commune", "xaphuong", "xa", "phuong", "phuongxa"}),
+    **COMMUNE_COLUMNS,
     "starts_on": ("Từ ngày", {"from", "tungay", "startson", "startdate", "ngaybatdau"}),
     "ends_on": ("Đến ngày", {"to", "denngay", "endson", "enddate", "ngayketthuc"}),
 }
 REQUIRED = ("phone",)
-DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")  # strptime reads 1/2/2026 as well as 01/02/2026
-
-
-def read_date(value) -> date | None:
-    """A date cell (Excel date, dd/mm/yyyy, d/m/yyyy or yyyy-mm-dd), None when empty.
-
-    Raises ValueError for anything else.
-    """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = clean_text(value)
-    if not text:
-        return None
-    for pattern in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def show_date(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
 
 
 @dataclass
@@ -111,13 +83,7 @@ class AssignmentImport:
     ) -> ImportReport:
         """Check, then write (unless `dry_run`); `on_written(report)` runs in the
         transaction that writes."""
-        report, rows, repeats = checked_rows(
-            self.sheet,
-            self.validate,
-            skip_invalid=skip_invalid,
-            columns=COLUMNS,
-            required=REQUIRED,
-        )
+        report, rows, repeats = TABLE.check(self.sheet, self.validate, skip_invalid=skip_invalid)
         if rows is None:
             return report
         report.unchanged = repeats + sum(row.saved for row in rows)
@@ -190,104 +156,82 @@ class AssignmentImport:
         taking_part = set(campaign.campaign_communes.values_list("commune_id", flat=True))
         volunteers = self.volunteers_by_phone(positions)
         spans = self.saved_spans(pk for pk, _name in volunteers.values())
-        header = {name: self.sheet.headers[i] for name, i in positions.items()}
         valid: list[Row] = []
         repeats = 0
-        for line, values in self.sheet.rows:
-            if not any_value(values):
-                continue
-
-            cell, problem, problems = row_reader(line, values, positions, header, COLUMNS)
-
-            volunteer = None
-            try:
-                mobile = normalise_mobile(cell("phone") if cell("phone") is not None else "")
-                if mobile.warning:
-                    report.warnings.append(Problem(line, header["phone"], mobile.warning))
-                volunteer = volunteers.get(mobile.e164)
-                if volunteer is None:
-                    problem(
-                        "phone",
-                        _("no volunteer has this number: import them with the registry first"),
-                    )
-            except InvalidPhone as error:
-                problem("phone", str(error))
-
-            commune = resolve_commune(cell, index, problem, campaign.province.name)
-            if commune is not None and commune.pk not in taking_part:
-                problem(
-                    "commune_code" if clean_text(cell("commune_code")) else "commune",
-                    _("%(commune)s does not take part in %(campaign)s")
-                    % {"commune": commune.name, "campaign": campaign.name},
+        for cells in TABLE.rows(self.sheet, positions, report):
+            phone = read_phone(cells)
+            volunteer = volunteers.get(phone) if phone else None
+            if phone and volunteer is None:
+                cells.problem(
+                    "phone", _("no volunteer has this number: import them with the registry first")
                 )
-
-            dates = {}
-            for name in ("starts_on", "ends_on"):
-                try:
-                    dates[name] = read_date(cell(name))
-                except ValueError:
-                    problem(
-                        name,
-                        _("“%(value)s” is not a date: write it as dd/mm/yyyy")
-                        % {"value": clean_text(cell(name))},
-                    )
-                    continue
-                day = dates[name]
-                if day is not None and not campaign.start <= day <= campaign.end:
-                    problem(
-                        name,
-                        _("%(day)s is outside the campaign (%(start)s to %(end)s)")
-                        % {
-                            "day": show_date(day),
-                            "start": show_date(campaign.start),
-                            "end": show_date(campaign.end),
-                        },
-                    )
-            if problems:
-                report.errors += problems
-                continue
-
-            starts_on, ends_on = dates["starts_on"], dates["ends_on"]
-            span = self.span(starts_on, ends_on, line)
-            if span.start > span.end:
-                problem(
+            commune = resolve_commune(cells, index, cells.problem, campaign.province.name)
+            check_taking_part(cells, commune, campaign, taking_part)
+            starts_on, ends_on = (
+                self.day_in_campaign(cells, "starts_on"),
+                self.day_in_campaign(cells, "ends_on"),
+            )
+            span = self.span(starts_on, ends_on, cells.line)
+            if cells.ok and span.start > span.end:
+                cells.problem(
                     "ends_on",
                     _("the assignment ends on %(end)s, before it starts on %(start)s")
                     % {"end": show_date(span.end), "start": show_date(span.start)},
                 )
-                report.errors += problems
+            if not cells.ok:
                 continue
-
-            volunteer_id, full_name = volunteer
-            key = (volunteer_id, commune.pk)
-            earlier = spans.setdefault(key, [])
+            earlier = spans.setdefault((volunteer[0], commune.pk), [])
             same = next((s for s in earlier if (s.start, s.end) == (span.start, span.end)), None)
             if same is not None and same.line is not None:
                 repeats += 1  # an exact repeat of an earlier row adds nothing
                 continue
-            if same is None:
-                clash = next((s for s in earlier if s.overlaps(span)), None)
-                if clash is not None:
-                    params = {
-                        "name": full_name,
-                        "commune": commune.name,
-                        "start": show_date(clash.start),
-                        "end": show_date(clash.end),
-                        "line": clash.line,
-                    }
-                    if clash.line is None:
-                        message = _(
-                            "%(name)s is already assigned to %(commune)s from %(start)s to "
-                            "%(end)s in this campaign"
-                        )
-                    else:
-                        message = _(
-                            "%(name)s is already assigned to %(commune)s from %(start)s to "
-                            "%(end)s on line %(line)s"
-                        )
-                    problem("starts_on", message % params)
-                    report.errors += problems
-                    continue
+            if same is None and self.clashes_with(cells, span, earlier, volunteer, commune):
+                continue
             earlier.append(span)
-            valid.append(Row(line, volunteer_id, commune, starts_on, ends_on, same is not None))
+            valid.append(
+                Row(cells.line, volunteer[0], commune, starts_on, ends_on, same is not None)
+            )
         return valid, repeats
+
+    def day_in_campaign(self, cells: Cells, name: str) -> date | None:
+        """The cell's date, which must fall within the campaign; None when empty."""
+        day = cells.date(name)
+        campaign = self.campaign
+        if day is not None and not campaign.start <= day <= campaign.end:
+            cells.problem(
+                name,
+                _("%(day)s is outside the campaign (%(start)s to %(end)s)")
+                % {
+                    "day": show_date(day),
+                    "start": show_date(campaign.start),
+                    "end": show_date(campaign.end),
+                },
+            )
+        return day
+
+    @staticmethod
+    def clashes_with(cells: Cells, span: Span, earlier: list[Span], volunteer, commune) -> bool:
+        """Whether `span` overlaps an assignment of the same volunteer to the same
+        commune, saved or on an earlier line (a problem for the row then)."""
+        clash = next((s for s in earlier if s.overlaps(span)), None)
+        if clash is None:
+            return False
+        params = {
+            "name": volunteer[1],
+            "commune": commune.name,
+            "start": show_date(clash.start),
+            "end": show_date(clash.end),
+            "line": clash.line,
+        }
+        if clash.line is None:
+            message = _(
+                "%(name)s is already assigned to %(commune)s from %(start)s to "
+                "%(end)s in this campaign"
+            )
+        else:
+            message = _(
+                "%(name)s is already assigned to %(commune)s from %(start)s to "
+                "%(end)s on line %(line)s"
+            )
+        cells.problem("starts_on", message % params)
+        return True

@@ -9,12 +9,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign import access
+from campaign.forms import CampaignSpreadsheetForm
 from campaign.models import Campaign, Commune
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Assignment, Shift, Volunteer
-from teams.registry import importing
 from teams.registry.forms import (
-    MAX_UPLOAD_BYTES,
     CommuneChoiceField,
 )
 from teams.registry.importing import clean_text
@@ -183,6 +182,9 @@ class BaseRosterFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Fill in at least one row."), code="no_rows")
 
 
+RosterFormSet = forms.formset_factory(RosterRowForm, formset=BaseRosterFormSet, extra=4)
+
+
 class RosterCommunesForm(forms.Form):
     communes = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Communes"),
@@ -250,64 +252,10 @@ class ShiftForm(forms.ModelForm):
         return data
 
 
-class AssignmentImportForm(forms.Form):
+class AssignmentImportForm(CampaignSpreadsheetForm):
     """A spreadsheet of assignments for one of the campaigns the user organises."""
 
-    campaign = forms.ModelChoiceField(
-        label=gettext_lazy("Campaign"), queryset=Campaign.objects.none()
+    file_help = gettext_lazy(
+        ".xlsx or .csv (UTF-8), one row per assignment: Số điện thoại, Mã xã, "
+        "Xã/Phường, Từ ngày, Đến ngày"
     )
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy(
-            ".xlsx or .csv (UTF-8), one row per assignment: Số điện thoại, Mã xã, "
-            "Xã/Phường, Từ ngày, Đến ngày"
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    skip_invalid = forms.BooleanField(
-        label=gettext_lazy("Skip invalid rows"),
-        required=False,
-        help_text=gettext_lazy(
-            "Import the valid rows even when other rows have errors. Without it, a file "
-            "with any invalid row imports nothing."
-        ),
-    )
-
-    def __init__(self, *args, campaigns, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
-        if len(campaigns) == 1:
-            self.fields["campaign"].initial = campaigns[0]
-        self.sheet = None
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(
-                _("%(name)s: only .xlsx and .csv files can be imported") % {"name": upload.name}
-            )
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("%(name)s is larger than %(limit)s MB: split it into smaller files")
-                % {"name": upload.name, "limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        try:
-            self.sheet = importing.read_sheet(upload.name, upload.read())
-        except importing.UnreadableFile as error:
-            raise forms.ValidationError(str(error), code="unreadable") from None
-        return upload
-
-
-class CommuneReportImportForm(AssignmentImportForm):
-    """A spreadsheet of communes' official figures for one of the user's campaigns."""
-
-    def __init__(self, *args, campaigns, **kwargs):
-        super().__init__(*args, campaigns=campaigns, **kwargs)
-        self.fields["file"].help_text = gettext_lazy(
-            ".xlsx or .csv (UTF-8), one row per commune and period: Mã xã, Xã/Phường, "
-            "Từ ngày, Đến ngày, Hồ sơ tiếp nhận, Hồ sơ trực tuyến, Hồ sơ số hóa, "
-            "Thanh toán trực tuyến, Ghi chú"
-        )
-
-
-RosterFormSet = forms.formset_factory(RosterRowForm, formset=BaseRosterFormSet, extra=4)

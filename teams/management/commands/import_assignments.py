@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 
+from campaign.management.spreadsheet_command import SpreadsheetImportCommand
 from campaign.models import Campaign
-from teams.management.spreadsheet_command import SpreadsheetImportCommand
 from teams.rota.assignment_import import AssignmentImport
 
 

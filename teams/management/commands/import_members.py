@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
 from campaign.divisions import UnknownProvince, describe_provinces, resolve_province_codes
+from campaign.management.spreadsheet_command import SpreadsheetImportCommand
 from campaign.models import Province
-from teams.management.spreadsheet_command import SpreadsheetImportCommand
 from teams.registry.importing import MemberImport
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from campaign import audit
 from campaign.access import campaign_staff_required
 from campaign.models import AuditEvent, Commune
-from teams.registry.exporting import CONTENT_TYPES, export_members
+from lib.spreadsheets.writing import CONTENT_TYPES
+from teams.registry.exporting import export_members
 
 
 @campaign_staff_required

@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign.access import campaign_staff_required
+from lib.spreadsheets.reading import UnreadableFile
 from teams.models import ImportJob
 from teams.registry import import_jobs
 from teams.registry.forms import (
     ImportUploadForm,
 )
-from teams.registry.importing import UnreadableFile
 
 RECENT_JOBS = 10
 

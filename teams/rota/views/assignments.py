@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaigns
+from campaign.audit import import_recorder
 from campaign.models import Campaign
-from teams.registry.trail import import_recorder
 from teams.rota.assignment_import import AssignmentImport
 from teams.rota.assignments import send_assignment_notice
 from teams.rota.forms import AssignmentForm, AssignmentImportForm

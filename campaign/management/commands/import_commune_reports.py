@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
+from campaign.management.spreadsheet_command import SpreadsheetImportCommand
 from campaign.models import Campaign
-from teams.commune_reports import CommuneReportImport
-from teams.management.spreadsheet_command import SpreadsheetImportCommand
+from campaign.report_import import CommuneReportImport
 
 
 class Command(SpreadsheetImportCommand):

@@ -6,12 +6,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from teams.registry.importing import UnreadableFile, read_sheet, write_errors_file
-from teams.registry.trail import import_recorder
+from campaign.audit import import_recorder
+from lib.spreadsheets.reading import UnreadableFile, read_sheet
+from lib.spreadsheets.tables import write_errors_file
 
 
 class SpreadsheetImportCommand(BaseCommand):
-    # What the import writes, as teams.registry.trail.IMPORT_KINDS names it: each run is audited.
+    # What the import writes, as campaign.audit.IMPORT_KINDS names it: each run is audited.
     audit_kind = ""
 
     def add_target_arguments(self, parser):
