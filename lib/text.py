@@ -1,8 +1,16 @@
-"""Text keys that let people type Vietnamese with or without diacritics."""
+"""Vietnamese with or without diacritics: one way to take them off, for the keys that
+let people search and type without them, and for SMS sent without them."""
 
 import re
 import unicodedata
 from functools import lru_cache
+
+
+def strip_diacritics(text: str) -> str:
+    """The text without its diacritics, đ as d: "Đường Trần" -> "Duong Tran"; case,
+    spaces and every other character are kept."""
+    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def fold_text(text: str) -> str:
@@ -11,9 +19,7 @@ def fold_text(text: str) -> str:
     "  Phường Đông  Kinh" -> "phuong dong kinh". For long or one-off texts (a page's
     words, a search query); short keys folded again and again use `fold`.
     """
-    decomposed = unicodedata.normalize("NFD", str(text).replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return " ".join(strip_diacritics(text).casefold().split())
 
 
 @lru_cache(maxsize=65536)  # imports fold the same commune and person names many times

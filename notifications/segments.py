@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from lib.text import strip_diacritics
+
 Encoding = Literal["GSM-7", "UCS-2"]
 
 GSM_7: Encoding = "GSM-7"
@@ -174,9 +176,7 @@ def without_diacritics(text: str) -> str:
     plain stand-in (curly quotes, dashes, "…", "₫") and anything without one becomes
     "?", so the result is always GSM-7.
     """
-    decomposed = unicodedata.normalize("NFD", normalise(text))
-    bare = "".join(character for character in decomposed if not unicodedata.combining(character))
-    result = "".join(_to_gsm_7(character) for character in bare)
+    result = "".join(_to_gsm_7(character) for character in strip_diacritics(normalise(text)))
     # Dropping a mark or an invisible character can bring a "\r" and a "\n" together.
     return result.replace("\r\n", "\n")
 
