@@ -1,10 +1,13 @@
-"""Abuse limits: requests counted in the cache, in fixed windows.
+"""Abuse limits and send rates: requests counted in the cache, in fixed windows.
 
-Each limit is (requests, window in seconds), read from the environment in
-config/settings.py (SYNC_RATE_LIMIT, LINK_RATE_LIMIT, WRONG_LINK_RATE_LIMIT); None means
-no limit. A window starts on a multiple of its length, so every host agrees on when it
-ends and can say so in Retry-After. With Redis as the cache (production) the count is
-shared by every host and process; the development cache counts per process.
+One algorithm for every limit: the sync API per volunteer, the pages behind links sent
+by SMS and wrong tokens on them per client address, reset codes per number and per
+address, and the SMS send rate per provider. Each limit is (requests, window in
+seconds), most of them read from the environment in config/settings.py
+(SYNC_RATE_LIMIT, LINK_RATE_LIMIT, WRONG_LINK_RATE_LIMIT); None means no limit. A window
+starts on a multiple of its length, so every host agrees on when it ends and can say so
+in Retry-After. With Redis as the cache (production) the count is shared by every host
+and process; the development cache counts per process.
 """
 
 import math
@@ -39,20 +42,21 @@ def clock() -> float:
     return time.time()
 
 
-def _window(scope: str, who: str, rate: tuple[int, int]) -> tuple[str, int]:
+def _window(scope: str, who: str, rate: tuple[int, int], now: float | None) -> tuple[str, int]:
     """The counter's key for the window under way, and the seconds left in it."""
     _, seconds = rate
-    now = clock()
+    now = clock() if now is None else now
     start = int(now // seconds) * seconds
     left = max(1, math.ceil(start + seconds - now))
     return f"ratelimit:{scope}:{seconds}:{start}:{who}", left
 
 
-def hit(scope: str, who: str, rate: Rate) -> Verdict:
-    """Count one request by `who` (a client address, a volunteer's id) under `scope`."""
+def hit(scope: str, who: str, rate: Rate, *, now: float | None = None) -> Verdict:
+    """Count one request by `who` (a client address, a volunteer's id) under `scope`;
+    `now` (a timestamp) for a count at a moment other than this one."""
     if rate is None:
         return Verdict(True, 0)
-    key, left = _window(scope, who, rate)
+    key, left = _window(scope, who, rate, now)
     # add() creates the counter only when it is missing and incr() adds one: each is one
     # atomic command on Redis, so requests arriving together on several hosts all count.
     cache.add(key, 0, timeout=left + 1)
@@ -68,7 +72,7 @@ def peek(scope: str, who: str, rate: Rate) -> Verdict:
     """Whether `who` is still within `rate`, without counting a request."""
     if rate is None:
         return Verdict(True, 0)
-    key, left = _window(scope, who, rate)
+    key, left = _window(scope, who, rate, None)
     return Verdict(cache.get(key, 0) < rate[0], left)
 
 

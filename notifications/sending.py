@@ -13,13 +13,13 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from lib import ratelimit
 from notifications.models import Message, MessageAttempt, OptOut
 from notifications.providers import Next, ProviderError, get_provider
 from notifications.signals import opt_out_changed
@@ -66,12 +66,8 @@ def quiet_until(now: datetime) -> datetime | None:
 
 def take_rate_token(provider_name: str, now: datetime) -> bool:
     """One of SMS_RATE_PER_SECOND sends in this second, counted in the shared cache."""
-    key = f"sms-rate:{provider_name}:{int(now.timestamp())}"
-    cache.add(key, 0, timeout=5)
-    try:
-        return cache.incr(key) <= settings.SMS_RATE_PER_SECOND
-    except ValueError:  # the key expired between add and incr
-        return True
+    rate = (settings.SMS_RATE_PER_SECOND, 1)
+    return ratelimit.hit("sms-rate", provider_name, rate, now=now.timestamp()).allowed
 
 
 # The send task ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from lib import ratelimit
 from notifications.models import Message
 from notifications.outbox import queue_message
 from teams.models import Volunteer
@@ -99,16 +100,6 @@ def invite_volunteer(volunteer: Volunteer, *, brand: str = "Digihelp") -> Messag
     )
 
 
-def _within_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, timeout=RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW)
-        count = 1
-    return count <= limit
-
-
 def _code_key(phone: str) -> str:
     return f"account-reset:code:{phone}"
 
@@ -123,10 +114,12 @@ def send_reset_code(phone: str, client_address: str, *, brand: str = "Digihelp")
     Unknown numbers are counted and refused exactly as known ones, and get no SMS, so
     the answer does not tell who is registered. Raises TooManyRequests over the limits.
     """
-    if not _within_limit(f"account-reset:address:{client_address}", CODES_PER_ADDRESS):
-        raise TooManyRequests
-    if not _within_limit(f"account-reset:phone:{phone}", CODES_PER_PHONE):
-        raise TooManyRequests
+    for scope, who, limit in (
+        ("account-reset:address", client_address, CODES_PER_ADDRESS),
+        ("account-reset:phone", phone, CODES_PER_PHONE),
+    ):
+        if not ratelimit.hit(scope, who, (limit, RATE_WINDOW)).allowed:
+            raise TooManyRequests
     volunteer = Volunteer.objects.filter(phone=phone, user__is_active=True).first()
     if volunteer is None:
         return
