@@ -23,11 +23,16 @@ from lib.bulk import insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
 from notifications.segments import Segments, segments
+from notifications.segments import without_diacritics as plain_text
 from notifications.sending import SEND_TASK
 
 
-def compose(text: str, brand: str = "") -> str:
-    """The text as sent: NFC, with the sender's brand first as Vietnamese rules require."""
+def compose(text: str, brand: str = "", *, without_diacritics: bool = False) -> str:
+    """The text as sent: NFC, with the sender's brand first as Vietnamese rules require,
+    and, for a sender that sends without diacritics (a campaign may), text and brand
+    without them: the one place outgoing text is put together."""
+    if without_diacritics:
+        text, brand = plain_text(text), plain_text(brand)
     text = unicodedata.normalize("NFC", text.strip())
     brand = unicodedata.normalize("NFC", brand.strip())
     if brand and not text.startswith(brand):
@@ -42,6 +47,7 @@ def queue_message(
     kind: str,
     key: str,
     brand: str = "",
+    without_diacritics: bool = False,
     language: str = "vi",
     subject=None,
     urgent: bool = False,
@@ -55,7 +61,7 @@ def queue_message(
     stops further messages in one tap (Vietnam has no two-way SMS to reply STOP).
     A subject with a `message_tag` attribute tags the message with it (Message.tag).
     """
-    body = compose(text, brand)
+    body = compose(text, brand, without_diacritics=without_diacritics)
     counted = segments(body)
     values = {
         "recipient": recipient,
@@ -212,12 +218,20 @@ def bulk_queue(rows: list[tuple]) -> int:
     return Message.objects.count() - before
 
 
-def update_pending(key: str, *, text: str, brand: str = "", send_at, expires_at=None) -> bool:
+def update_pending(
+    key: str,
+    *,
+    text: str,
+    brand: str = "",
+    without_diacritics: bool = False,
+    send_at,
+    expires_at=None,
+) -> bool:
     """Change a message that is still waiting (a reminder for a shift that moved).
 
     Returns False when there is no such message or it has left the queue already.
     """
-    body = compose(text, brand)
+    body = compose(text, brand, without_diacritics=without_diacritics)
     counted = segments(body)
     return bool(
         Message.objects.filter(idempotency_key=key, status=Message.Status.QUEUED).update(

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from notifications.outbox import cancel_pending, queue_message
-from notifications.segments import without_diacritics
 from sessions.models import HelpSession
 
 SEND_AT = time(9, 0)
@@ -53,18 +52,16 @@ def follow_up_text(session: HelpSession) -> str:
 def schedule_follow_up(session: HelpSession):
     """Queue the session's follow-up (once); returns the outbox message."""
     campaign = session.campaign
-    text, brand = follow_up_text(session), campaign.sms_brand
-    if campaign.sms_without_diacritics:
-        text, brand = without_diacritics(text), without_diacritics(brand)
     send_at = max(
         timezone.now(), timezone.make_aware(datetime.combine(session.follow_up_on, SEND_AT))
     )
     return queue_message(
         session.citizen_phone,
-        text,
+        follow_up_text(session),
         kind=KIND,
         key=session.follow_up_key,
-        brand=brand,
+        brand=campaign.sms_brand,
+        without_diacritics=campaign.sms_without_diacritics,
         subject=session,
         send_at=send_at,
         expires_at=send_at + WORTH_SENDING_FOR,

@@ -166,3 +166,31 @@ def test_the_migration_tags_messages_queued_before_tags(campaign, commune, signu
     assert tag[queued["team"].idempotency_key] == in_commune
     assert tag[queued["all"].idempotency_key] == campaign_tag(campaign.pk)
     assert tag[queued["none"].idempotency_key] == ""
+
+
+def test_a_campaign_that_sends_without_diacritics_does_so_on_every_path(
+    campaign, commune, signup, service_catalogue
+):
+    """The outbox composes every message (notifications.outbox.compose): reminders,
+    invitations, assignment notices and follow-ups go out as the campaign says, its
+    brand first."""
+    campaign.sms_without_diacritics = True
+    campaign.save()
+    reminders.schedule_reminders(signup)
+    shift_links.invite(signup)
+    assignments.send_assignment_notice(signup.volunteer.assignments.get())
+    HelpSession.objects.create(
+        uuid=uuid.uuid4(), volunteer=signup.volunteer, campaign=campaign, commune=commune,
+        helped_at=timezone.now(), outcome=HelpSession.Outcome.DONE,
+        citizen_phone="+84987654321", contact_consent_at=timezone.now(),
+        follow_up_on=timezone.localdate() + timedelta(days=1), content_digest="x",
+    )  # fmt: skip
+    followups.schedule_follow_up(HelpSession.objects.get())
+    kinds = set(Message.objects.values_list("kind", flat=True))
+    assert {"shift_reminder", "shift_invitation", "assignment_notice", "citizen_follow_up"} <= (
+        kinds
+    )
+    for message in Message.objects.all():
+        first_line = message.text.split("\n")[0]
+        assert first_line.startswith("SO TT&TT: "), message.kind
+        assert first_line.isascii(), (message.kind, first_line)

@@ -71,13 +71,6 @@ def campaign_settings(
     return brand, without_diacritics or campaign.sms_without_diacritics
 
 
-def message_parts(text: str, brand: str, without_diacritics: bool) -> tuple[str, str]:
-    """Text and brand as they go to the outbox: without diacritics when asked."""
-    if without_diacritics:
-        return counting.without_diacritics(text), counting.without_diacritics(brand)
-    return text, brand
-
-
 def opted_out_among(phones: list[str]) -> set[str]:
     found = set()
     for start in range(0, len(phones), LOOKUP_BATCH):
@@ -114,7 +107,7 @@ class Preview:
 
 def preview(text: str, brand: str, without_diacritics: bool, recipients: list[str]) -> Preview:
     """The final text, its segments, who will get it and what it costs. Writes nothing."""
-    final = compose(*message_parts(text, brand, without_diacritics))
+    final = compose(text, brand, without_diacritics=without_diacritics)
     opted_out = opted_out_among(recipients)
     return Preview(
         text=final,
@@ -132,13 +125,12 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
     """
     if phones is None:
         phones = recipients(broadcast.target)
-    text, brand = message_parts(broadcast.text, broadcast.brand, broadcast.without_diacritics)
+    text = text_as_sent(broadcast)  # composed once for every recipient
     tag = broadcast.message_tag
     created = queue_messages(
         Outgoing(
             recipient=phone,
             text=text,
-            brand=brand,
             key=f"broadcast:{broadcast.pk}:{phone}",
             kind=KIND,
             tag=tag,
@@ -227,7 +219,9 @@ def messages_of(broadcast: Broadcast):
 
 def text_as_sent(broadcast: Broadcast) -> str:
     """The broadcast's text as each recipient reads it."""
-    return compose(*message_parts(broadcast.text, broadcast.brand, broadcast.without_diacritics))
+    return compose(
+        broadcast.text, broadcast.brand, without_diacritics=broadcast.without_diacritics
+    )
 
 
 def totals_by_campaign(user) -> dict[int, dict[str, int]]:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from campaign.models import Campaign
 from notifications.models import Message
 from notifications.outbox import queue_message
-from notifications.segments import without_diacritics
 from teams.models import Assignment, Volunteer
 
 
@@ -22,14 +21,6 @@ def current_campaign(volunteer: Volunteer, today: date):
     )
     under_way = [c for c in campaigns if c.start <= today <= c.end]
     return (under_way or campaigns or [None])[0]
-
-
-def as_campaign_sends(campaign: Campaign, text: str) -> tuple[str, str]:
-    """The text and brand as `campaign` sends them, without diacritics if it says so."""
-    brand = campaign.sms_brand
-    if campaign.sms_without_diacritics:
-        text, brand = without_diacritics(text), without_diacritics(brand)
-    return text, brand
 
 
 def send_assignment_notice(assignment: Assignment) -> Message:
@@ -48,12 +39,12 @@ def send_assignment_notice(assignment: Assignment) -> Message:
             "end": (assignment.ends_on or campaign.end).strftime("%d/%m/%Y"),
             "url": url,
         }
-    text, brand = as_campaign_sends(campaign, text)
     return queue_message(
         assignment.volunteer.phone,
         text,
         kind="assignment_notice",
         key=f"assignment:{assignment.pk}",
-        brand=brand,
+        brand=campaign.sms_brand,
+        without_diacritics=campaign.sms_without_diacritics,
         subject=assignment,
     )

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from notifications.links import short_token, valid_short_token
 from notifications.models import Message
 from notifications.outbox import queue_message
-from notifications.segments import without_diacritics
 from teams.models import ShiftSignup, Volunteer
 
 SALT = "teams.shift-link"
@@ -45,14 +44,6 @@ def link_expired(signup: ShiftSignup, *, now=None) -> bool:
     return shift.cancelled_at is not None or shift.starts_at <= (now or timezone.now())
 
 
-def _as_campaign_sends(signup: ShiftSignup, text: str) -> tuple[str, str]:
-    campaign = signup.shift.campaign
-    brand = campaign.sms_brand
-    if campaign.sms_without_diacritics:
-        text, brand = without_diacritics(text), without_diacritics(brand)
-    return text, brand
-
-
 def _shift_values(signup: ShiftSignup) -> dict[str, str]:
     shift = signup.shift
     start = timezone.localtime(shift.starts_at)
@@ -75,13 +66,14 @@ def invite(signup: ShiftSignup) -> Message:
             "You are invited to a shift at %(place)s, %(commune)s on %(day)s at %(time)s. "
             "Confirm or decline: %(url)s"
         ) % {**_shift_values(signup), "url": shift_link_url(signup)}
-    text, brand = _as_campaign_sends(signup, text)
+    campaign = signup.shift.campaign
     return queue_message(
         signup.volunteer.phone,
         text,
         kind="shift_invitation",
         key=f"invite:{signup.pk}",
-        brand=brand,
+        brand=campaign.sms_brand,
+        without_diacritics=campaign.sms_without_diacritics,
         subject=signup,
         expires_at=signup.shift.starts_at,
     )
@@ -103,7 +95,7 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             "%(name)s cannot come to the shift at %(place)s, %(commune)s on %(day)s "
             "at %(time)s. The place is open again."
         ) % _shift_values(signup)
-    text, brand = _as_campaign_sends(signup, text)
+    campaign = signup.shift.campaign
     count = 0
     for coordinator in coordinators_to_tell(signup):
         queue_message(
@@ -112,7 +104,8 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             kind="decline_notice",
             # One notice per sign-up and coordinator: idempotency keys are unique.
             key=f"decline:{signup.pk}:{coordinator.pk}",
-            brand=brand,
+            brand=campaign.sms_brand,
+            without_diacritics=campaign.sms_without_diacritics,
             subject=signup,
         )
         count += 1

@@ -13,7 +13,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from notifications.outbox import cancel_pending, queue_message, update_pending
-from notifications.segments import without_diacritics
 from notifications.sending import quiet_until
 from teams.models import Shift, ShiftSignup
 
@@ -45,9 +44,9 @@ def reminder_times(shift: Shift) -> dict[str, datetime]:
     return times
 
 
-def reminder_text(signup: ShiftSignup, kind: str) -> tuple[str, str]:
-    """The reminder and the sender brand, in Vietnamese, as the campaign sends them."""
-    shift, campaign = signup.shift, signup.shift.campaign
+def reminder_text(signup: ShiftSignup, kind: str) -> str:
+    """The reminder's text, in Vietnamese (the outbox adds the campaign's brand)."""
+    shift = signup.shift
     start = timezone.localtime(shift.starts_at)
     with translation.override("vi"):
         values = {
@@ -67,10 +66,7 @@ def reminder_text(signup: ShiftSignup, kind: str) -> tuple[str, str]:
             )
         else:
             text = _("%(name)s, your shift at %(place)s, %(commune)s starts at %(time)s.") % values
-    brand = campaign.sms_brand
-    if campaign.sms_without_diacritics:
-        text, brand = without_diacritics(text), without_diacritics(brand)
-    return text, brand
+    return text
 
 
 def schedule_reminders(signup: ShiftSignup) -> None:
@@ -85,16 +81,20 @@ def schedule_reminders(signup: ShiftSignup) -> None:
         if moment is None or moment <= now - LEAST_NOTICE:
             cancel_pending([key], "the shift changed, was cancelled or the place declined")
             continue
-        text, brand = reminder_text(signup, kind)
+        text = reminder_text(signup, kind)
+        sender = {
+            "brand": shift.campaign.sms_brand,
+            "without_diacritics": shift.campaign.sms_without_diacritics,
+        }
         if not update_pending(
-            key, text=text, brand=brand, send_at=moment, expires_at=shift.starts_at
+            key, text=text, **sender, send_at=moment, expires_at=shift.starts_at
         ):
             queue_message(
                 signup.volunteer.phone,
                 text,
                 kind="shift_reminder",
                 key=key,
-                brand=brand,
+                **sender,
                 subject=signup,
                 send_at=moment,
                 expires_at=shift.starts_at,

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from notifications.models import Message
 from notifications.outbox import queue_message
 from teams.models import Shift, Volunteer
-from teams.rota.assignments import as_campaign_sends
 from teams.rota.coverage import local_midnight, with_places_held
 
 # Messages ---------------------------------------------------------------------------
@@ -64,9 +63,8 @@ def warn_understaffed(now=None) -> int:
                 "held": shift.places_held,
                 "needed": shift.volunteers_needed,
             }
-        text, brand = as_campaign_sends(shift.campaign, text)
         outgoing += [
-            (f"understaffed:{shift.pk}:{coordinator.pk}", coordinator.phone, text, brand, shift)
+            (f"understaffed:{shift.pk}:{coordinator.pk}", coordinator.phone, text, shift)
             for coordinator in coordinators[shift.commune_id]
         ]
     queued = set(
@@ -75,7 +73,7 @@ def warn_understaffed(now=None) -> int:
         )
     )
     count = 0
-    for key, phone, text, brand, shift in outgoing:
+    for key, phone, text, shift in outgoing:
         if key in queued:
             continue
         queue_message(
@@ -83,7 +81,8 @@ def warn_understaffed(now=None) -> int:
             text,
             kind="understaffed_notice",
             key=key,
-            brand=brand,
+            brand=shift.campaign.sms_brand,
+            without_diacritics=shift.campaign.sms_without_diacritics,
             subject=shift,
             expires_at=shift.starts_at,
         )
