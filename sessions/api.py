@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, create_model
 
 from campaign import access
 from campaign.models import Campaign, ServiceType
 from lib import ratelimit
 from sessions import recording
+from sessions.logs import LOG_FIELDS, Kind, LogField
 from sessions.models import PRIORITY_GROUPS, ApiToken, HelpSession
 from teams.models import Volunteer
 from teams.rota.assignments import current_campaign
@@ -92,29 +93,38 @@ api = DigihelpAPI(
 )
 
 
-# What a client sends. The request is checked log by log (one bad log does not sink the
-# batch), so these models document the body; sessions.recording does the checking.
-class HelpSessionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", title="HelpSessionIn")
+# What a client sends, made from the log's fields (sessions.logs.LOG_FIELDS) and the
+# model's choices. The request is checked log by log (one bad log does not sink the
+# batch), so this model documents the body; sessions.logs does the checking.
+def request_field(field: LogField) -> tuple:
+    """A log's field as pydantic declares it: its type and its Field."""
+    described = {"description": field.description} if field.description else {}
+    kind = field.kind
+    if kind in (Kind.UUID, Kind.CODE, Kind.MOMENT):
+        python_type = {Kind.UUID: UUID, Kind.CODE: str, Kind.MOMENT: datetime}[kind]
+        return python_type, Field(**described)
+    if kind in (Kind.ID, Kind.WHOLE):
+        bounds = {"ge": field.low, "le": field.high} if kind == Kind.WHOLE else {}
+        return int | None, Field(None, **bounds, **described)
+    if kind == Kind.CODES:
+        if field.choices:
+            return list[Literal[field.choices]], Field([], **described)
+        return list[str], Field(min_length=1, max_length=field.longest, **described)
+    if kind == Kind.CHOICE:
+        choices = field.choices if field.default else ("", *field.choices)
+        return Literal[choices], Field(field.default, **described)
+    if kind == Kind.FLAG:
+        return bool, Field(False, **described)
+    if kind == Kind.DAY:
+        return date | None, Field(None, **described)
+    return str, Field("", max_length=field.longest, **described)
 
-    uuid: UUID = Field(description="Made by the client; the server keeps each one once")
-    commune: str = Field(description="Official code of the commune, e.g. 06280")
-    campaign: int | None = Field(None, description="Needed only when several campaigns apply")
-    shift: int | None = Field(None, description="A shift the volunteer holds a place on")
-    volunteer: int | None = Field(None, description="If given, the caller's own volunteer id")
-    helped_at: datetime = Field(description="When; without an offset, Vietnam's time")
-    minutes: int | None = Field(None, ge=1, le=600)
-    services: list[str] = Field(min_length=1, max_length=10, description="Service codes")
-    procedure: str = Field("", max_length=200)
-    priority_groups: list[Literal["elderly", "disability", "ethnic_minority"]] = []
-    age_band: Literal["", "under_18", "18_39", "40_59", "60_plus"] = ""
-    gender: Literal["", "female", "male", "other"] = ""
-    outcome: Literal["done", "partly_done", "referred", "needs_follow_up"] = "done"
-    note: str = Field("", max_length=300)
-    citizen_phone: str = Field("", description="Only with consent, for the follow-up")
-    consent: bool = False
-    follow_up: Literal["", "application_result", "eid_level_2", "payment_due"] = ""
-    follow_up_on: date | None = None
+
+HelpSessionIn = create_model(
+    "HelpSessionIn",
+    __config__=ConfigDict(extra="forbid", title="HelpSessionIn"),
+    **{field.name: request_field(field) for field in LOG_FIELDS},
+)
 
 
 class SyncIn(BaseModel):

@@ -27,8 +27,8 @@ FOLLOW_UPS = 12
 def seed(stdout):
     from sessions import rollups
     from sessions.followups import schedule_follow_up
+    from sessions.logs import digest
     from sessions.models import HelpSession
-    from sessions.recording import digest
 
     campaign = Campaign.objects.filter(province__code="20").order_by("-start").first()
     if campaign is not None:

@@ -38,8 +38,9 @@ from sessions.dashboard.figures import (
     build,
     rank,
 )
+from sessions.logs import digest
 from sessions.models import DailyRollup, DailyServiceRollup, HelpSession
-from sessions.recording import Result, correct_session, digest, record_sessions, store
+from sessions.recording import Result, correct_session, record_sessions, store
 from teams.models import Assignment, Broadcast, Shift, ShiftSignup, Volunteer
 
 pytestmark = pytest.mark.usefixtures("english")

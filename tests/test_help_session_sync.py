@@ -22,8 +22,9 @@ from notifications.links import opt_out_token, opt_out_url
 from notifications.models import Message
 from sessions.api import token_digest
 from sessions.followups import KIND as FOLLOW_UP
+from sessions.logs import FIELDS, digest
 from sessions.models import ApiToken, HelpSession
-from sessions.recording import BATCH_LIMIT, FIELDS, Result, digest, record_sessions, store
+from sessions.recording import BATCH_LIMIT, Result, record_sessions, store
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
 
 SYNC = "/api/v1/help-sessions/sync"

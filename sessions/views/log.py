@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods
 from campaign.access import volunteer_or_404
 from campaign.models import ServiceType
 from sessions import recording
+from sessions.logs import CORRECTABLE, LOG_FIELDS, Kind, LogField
 from sessions.models import PRIORITY_GROUPS, HelpSession
 from teams.models import Assignment, ShiftSignup, Volunteer
 
@@ -35,33 +36,33 @@ SHIFT_MARGIN = timedelta(hours=1)
 # Shifts the page knows about, so the copy kept offline still fits the next days.
 SHIFTS_AHEAD = timedelta(days=7)
 RECENT_LOGS = 20
-DETAIL_FIELDS = ("minutes", "procedure", "age_band", "gender", "outcome", "note")
 
 
 def form_values(values: dict | None = None) -> dict:
     """Every field the forms show, so a blank form has a value for each."""
-    blank = {
-        "uuid": "", "commune": "", "services": [], "priority_groups": [], "minutes": None,
-        "procedure": "", "age_band": "", "gender": "", "outcome": "", "note": "",
-        "citizen_phone": "", "consent": False, "follow_up": "", "follow_up_on": "",
-    }  # fmt: skip
+    blank = {field.name: blank_value(field) for field in LOG_FIELDS if field.on_page}
     return {**blank, **(values or {})}
 
 
+def blank_value(field: LogField):
+    return {Kind.CODES: [], Kind.WHOLE: None, Kind.ID: None, Kind.FLAG: False}.get(field.kind, "")
+
+
 def item_from_post(post) -> dict:
-    """The form's fields, named as the sync API names them."""
-    item = {name: post.get(name, "") for name in ("uuid", "commune", *DETAIL_FIELDS)}
-    item["services"] = post.getlist("services")
-    item["priority_groups"] = post.getlist("priority_groups")
-    for name in ("campaign", "shift"):
-        value = post.get(name, "").strip()
-        item[name] = int(value) if value.isdigit() else (value or None)
-    if post.get("citizen_phone", "").strip():
-        item["citizen_phone"] = post["citizen_phone"]
-    item["consent"] = post.get("consent") == "on"
-    for name in ("follow_up", "follow_up_on"):
-        if post.get(name):
-            item[name] = post[name]
+    """The form's fields, named and typed as the sync API sends them."""
+    item = {}
+    for field in LOG_FIELDS:
+        if not field.on_page:
+            continue
+        if field.kind == Kind.CODES:
+            item[field.name] = post.getlist(field.name)
+        elif field.kind == Kind.FLAG:
+            item[field.name] = post.get(field.name) == "on"
+        elif field.kind == Kind.ID:
+            value = post.get(field.name, "").strip()
+            item[field.name] = int(value) if value.isdigit() else (value or None)
+        else:
+            item[field.name] = post.get(field.name, "")
     return item
 
 
@@ -258,11 +259,8 @@ def log_correct(request, session_uuid):
             return redirect("help_sessions:log")
         values = item
     else:
-        values = {
-            **{name: getattr(session, name) for name in DETAIL_FIELDS},
-            "services": [s.code for s in session.services.all()],
-            "priority_groups": session.priority_groups,
-        }
+        values = {name: getattr(session, name) for name in CORRECTABLE if name != "services"}
+        values["services"] = [service.code for service in session.services.all()]
     return render(
         request,
         "sessions/log_correct.html",
