@@ -12,15 +12,15 @@ never disagree. A change names its fields: old and new values for the others, on
 circumstances), so the trail itself holds no personal data.
 """
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaign.models import AuditEvent, Province, Role
+from lib.moments import iso
 
 # Fields whose values never enter the trail, whatever the model; a model can name more
 # in an `AUDIT_PERSONAL_FIELDS` attribute.
@@ -80,10 +80,8 @@ def plain(value):
     """A value as JSON holds it."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat() if timezone.is_aware(value) else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # a datetime too
+        return iso(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, list | tuple):

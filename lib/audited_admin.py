@@ -12,6 +12,8 @@ by their text (which may hold a name).
 
 import copy
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -88,3 +90,12 @@ class AuditedAdmin:
             for instance in queryset:
                 self.announce(request, instance, "deleted")
             super().delete_queryset(request, queryset)
+
+
+def scrub_history(model, pks, text: str) -> int:
+    """The admin's change history names objects by their text: replace it with `text`
+    (a person's data erased on request)."""
+    content_type = ContentType.objects.get_for_model(model)
+    return LogEntry.objects.filter(
+        content_type=content_type, object_id__in=[str(pk) for pk in pks]
+    ).update(object_repr=text)

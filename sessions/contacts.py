@@ -17,10 +17,9 @@ from django.utils import timezone
 from campaign.audit import record
 from campaign.models import AuditEvent, Campaign
 from notifications.models import Message
+from notifications.personal_data import ERASED
 from sessions.followups import KIND, withdraw_follow_ups
 from sessions.models import HelpSession
-
-ERASED = "erased"
 
 
 @dataclass

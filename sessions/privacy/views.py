@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from lib.spreadsheets.writing import CONTENT_TYPES as SPREADSHEET_TYPES
 from sessions.privacy import requests as privacy
 from sessions.privacy.forms import CitizenRequestForm, EraseVolunteerForm
+from teams import personal_data as teams_data
 
 CONTENT_TYPES = {"json": "application/json", "xlsx": SPREADSHEET_TYPES["xlsx"]}
 
@@ -57,7 +58,7 @@ def volunteer_page(request, volunteer, form, status=200):
         "sessions/volunteer_data.html",
         {
             "volunteer": volunteer,
-            "erased": privacy.is_erased(volunteer),
+            "erased": teams_data.is_erased(volunteer),
             "data": data,
             "form": form,
         },
