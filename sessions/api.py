@@ -297,7 +297,9 @@ def vietnam_time(moment: datetime) -> datetime:
     try:
         return aware.astimezone(UTC)
     except OverflowError:
-        return (datetime.min if aware.year == 1 else datetime.max).replace(tzinfo=UTC)
+        if aware.year == 1:
+            return datetime.min.replace(tzinfo=UTC)
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def visible_sessions(user):

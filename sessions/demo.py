@@ -26,8 +26,6 @@ FOLLOW_UPS = 12
 
 def seed(stdout):
     from sessions import rollups
-    from sessions.followups import schedule_follow_up
-    from sessions.logs import digest
     from sessions.models import HelpSession
 
     campaign = Campaign.objects.filter(province__code="20").order_by("-start").first()
@@ -37,17 +35,34 @@ def seed(stdout):
         return []
     rng = random.Random(2026)
     services = {s.code: s for s in ServiceType.objects.filter(code__in=SERVICE_WEIGHTS)}
-    codes, weights = list(SERVICE_WEIGHTS), list(SERVICE_WEIGHTS.values())
     workers = {}
     for volunteer_id, commune_id in Assignment.objects.filter(campaign=campaign).values_list(
         "volunteer_id", "commune_id"
     ):
         workers.setdefault(commune_id, []).append(volunteer_id)
     now = timezone.now()
-    today = timezone.localdate(now)
+    sessions = logged_so_far(campaign, workers, services, rng, now)
+    sessions += the_demo_volunteers_logs(campaign, services, now)
+    followed = ask_for_follow_ups(sessions, rng, timezone.localdate(now))
+    rollups.rebuild([campaign.pk])  # the sessions above were written in bulk
+    if stdout:
+        stdout.write(
+            f"Demo help sessions: {len(sessions)} logged in {len(workers)} communes since "
+            f"{campaign.start:%d/%m}, {followed} follow-up SMS queued"
+        )
+    return []
+
+
+def logged_so_far(campaign, workers, services, rng, now) -> list:
+    """Each commune's logs, day by day from the campaign's start until now, written in
+    bulk with their services."""
+    from sessions.logs import digest
+    from sessions.models import HelpSession
+
+    codes, weights = list(SERVICE_WEIGHTS), list(SERVICE_WEIGHTS.values())
     sessions, chosen = [], []
     day = campaign.start
-    while day <= today:
+    while day <= timezone.localdate(now):
         for commune_id, people in sorted(workers.items()):
             for _ in range(rng.randint(*PER_COMMUNE_PER_DAY)):
                 moment = timezone.make_aware(
@@ -69,9 +84,7 @@ def seed(stdout):
                     ethnic_minority=rng.random() < 0.45,  # Tày and Nùng communes
                     age_band=rng.choice([*HelpSession.AgeBand.values, ""]),
                     gender=rng.choice(["female", "male", ""]),
-                    outcome=rng.choices(HelpSession.Outcome.values, weights=(75, 12, 5, 8), k=1)[
-                        0
-                    ],
+                    outcome=rng.choices(HelpSession.Outcome.values, weights=(75, 12, 5, 8))[0],
                     created_at=moment,
                 )
                 session.content_digest = digest({"n": number})
@@ -88,24 +101,40 @@ def seed(stdout):
         ),
         batch_size=5000,
     )
-    # The demo volunteer's own logs this morning, still open to correction.
+    return sessions
+
+
+def the_demo_volunteers_logs(campaign, services, now) -> list:
+    """The demo volunteer's own logs this morning, still open to correction."""
+    from sessions.logs import digest
+    from sessions.models import HelpSession
+
     me = Assignment.objects.filter(campaign=campaign, volunteer__user__username="volunteer")
     mine = me.select_related("volunteer").first()
-    if mine is not None:
-        for number, code in enumerate(("eid_account", "eid_level_2", "account_safety")):
-            session = HelpSession.objects.create(
-                uuid=uuid.uuid5(NAMESPACE, f"volunteer-{number}"),
-                volunteer=mine.volunteer,
-                campaign=campaign,
-                commune_id=mine.commune_id,
-                helped_at=now - timedelta(minutes=40 - 15 * number),
-                minutes=10,
-                elderly=number == 0,
-                content_digest=digest({"volunteer": number}),
-            )
-            session.services.set([services[code]])
-            sessions.append(session)
-    # Citizens who asked for a follow-up SMS, from today's logs.
+    if mine is None:
+        return []
+    sessions = []
+    for number, code in enumerate(("eid_account", "eid_level_2", "account_safety")):
+        session = HelpSession.objects.create(
+            uuid=uuid.uuid5(NAMESPACE, f"volunteer-{number}"),
+            volunteer=mine.volunteer,
+            campaign=campaign,
+            commune_id=mine.commune_id,
+            helped_at=now - timedelta(minutes=40 - 15 * number),
+            minutes=10,
+            elderly=number == 0,
+            content_digest=digest({"volunteer": number}),
+        )
+        session.services.set([services[code]])
+        sessions.append(session)
+    return sessions
+
+
+def ask_for_follow_ups(sessions, rng, today) -> int:
+    """Citizens who asked for a follow-up SMS, from the latest logs."""
+    from sessions.followups import schedule_follow_up
+    from sessions.models import HelpSession
+
     followed = 0
     for session in sessions[-FOLLOW_UPS * 20 :: 20]:
         session.citizen_phone = f"+8498{rng.randrange(10**7):07d}"
@@ -115,13 +144,7 @@ def seed(stdout):
         session.save()
         schedule_follow_up(session)
         followed += 1
-    rollups.rebuild([campaign.pk])  # the sessions above were written in bulk
-    if stdout:
-        stdout.write(
-            f"Demo help sessions: {len(sessions)} logged in {len(workers)} communes since "
-            f"{campaign.start:%d/%m}, {followed} follow-up SMS queued"
-        )
-    return []
+    return followed
 
 
 def seed_reports(campaign, stdout):

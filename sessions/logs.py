@@ -265,52 +265,19 @@ class Checker:
         return list(dict.fromkeys(v.strip() for v in value if v.strip()))
 
     def check(self) -> dict:
-        item, context = self.item, self.context
-        unknown = sorted(set(item) - FIELDS)
-        for name in unknown:
+        item = self.item
+        for name in sorted(set(item) - FIELDS):
             self.fail(name, _("Unknown field."))
-
-        volunteer = item.get("volunteer")
-        if volunteer not in (None, "", context.volunteer.pk):
+        if item.get("volunteer") not in (None, "", self.context.volunteer.pk):
             self.fail("volunteer", _("You can only log sessions as yourself."))
-
-        helped_at = None
-        if item.get("helped_at") in (None, ""):
-            self.fail("helped_at", _("This field is required."))
-        else:
-            helped_at = parse_moment(item["helped_at"])
-            if helped_at is None:
-                self.fail(
-                    "helped_at",
-                    _("Not a date and time: use ISO 8601, e.g. 2026-12-01T09:30:00+07:00."),
-                )
-            elif helped_at > self.now + CLOCK_SKEW:
-                self.fail("helped_at", _("This time is in the future."))
-
-        minutes = self.integer("minutes", 1, 600)
-        services = self.string_list("services")
-        if not services and "services" not in self.errors:
-            self.fail("services", _("Choose at least one service."))
-        if len(services) > MAX_SERVICES:
-            self.fail("services", _("At most %(limit)d services.") % {"limit": MAX_SERVICES})
-        unknown_services = [code for code in services if code not in context.services]
-        if unknown_services:
-            self.fail(
-                "services",
-                _("Unknown service: %(codes)s.") % {"codes": ", ".join(unknown_services)},
-            )
-        groups = self.string_list("priority_groups")
-        wrong_groups = [g for g in groups if g not in PRIORITY_GROUPS]
-        if wrong_groups:
-            self.fail(
-                "priority_groups",
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": ", ".join(wrong_groups), "choices": ", ".join(PRIORITY_GROUPS)},
-            )
+        helped_at = self.moment()
+        minutes = self.integer("minutes", BY_NAME["minutes"].low, BY_NAME["minutes"].high)
+        services = self.services()
+        groups = self.priority_groups()
         values = {
             "helped_at": helped_at,
             "minutes": minutes,
-            "services": [context.services[c] for c in services if c in context.services],
+            "services": services,
             "procedure": self.text("procedure"),
             "age_band": self.choice("age_band"),
             "gender": self.choice("gender"),
@@ -324,26 +291,74 @@ class Checker:
             raise Invalid
         return values
 
+    def moment(self) -> datetime | None:
+        """When the citizen was helped: required, and not in the future."""
+        if self.item.get("helped_at") in (None, ""):
+            self.fail("helped_at", _("This field is required."))
+            return None
+        helped_at = parse_moment(self.item["helped_at"])
+        if helped_at is None:
+            self.fail(
+                "helped_at",
+                _("Not a date and time: use ISO 8601, e.g. 2026-12-01T09:30:00+07:00."),
+            )
+        elif helped_at > self.now + CLOCK_SKEW:
+            self.fail("helped_at", _("This time is in the future."))
+        return helped_at
+
+    def services(self) -> list[ServiceType]:
+        """The services given: at least one, at most MAX_SERVICES, from the catalogue
+        of the volunteer's provinces."""
+        known = self.context.services
+        codes = self.string_list("services")
+        if not codes and "services" not in self.errors:
+            self.fail("services", _("Choose at least one service."))
+        if len(codes) > MAX_SERVICES:
+            self.fail("services", _("At most %(limit)d services.") % {"limit": MAX_SERVICES})
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            self.fail("services", _("Unknown service: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return [known[code] for code in codes if code in known]
+
+    def priority_groups(self) -> list[str]:
+        groups = self.string_list("priority_groups")
+        wrong = [group for group in groups if group not in PRIORITY_GROUPS]
+        if wrong:
+            self.fail(
+                "priority_groups",
+                _("“%(value)s” is not one of: %(choices)s.")
+                % {"value": ", ".join(wrong), "choices": ", ".join(PRIORITY_GROUPS)},
+            )
+        return groups
+
     def where(self, helped_at: datetime | None) -> dict:
         """The commune, campaign and shift: only where the volunteer is assigned."""
-        item, context = self.item, self.context
-        commune_code = item.get("commune")
+        commune_code = self.item.get("commune")
         if commune_code in (None, ""):
             self.fail("commune", _("This field is required."))
             return {}
         commune_code = str(commune_code).strip()
-        if commune_code not in context.communes:
+        if commune_code not in self.context.communes:
             self.fail("commune", _("You are not assigned to this commune."))
             return {}
         if helped_at is None:
             return {}
-        day = timezone.localdate(helped_at)
-        covering = context.assignments_covering(commune_code, day)
-        campaign_id = item.get("campaign")
+        assignment = self.assignment(commune_code, timezone.localdate(helped_at))
+        if assignment is None:
+            return {}
+        values = {"commune": assignment.commune, "campaign": assignment.campaign, "shift": None}
+        if self.item.get("shift") not in (None, ""):
+            values["shift"] = self.shift(assignment)
+        return values
+
+    def assignment(self, commune_code: str, day: date) -> Assignment | None:
+        """The one assignment that puts the volunteer in the commune that day."""
+        covering = self.context.assignments_covering(commune_code, day)
+        campaign_id = self.item.get("campaign")
         if campaign_id not in (None, ""):
             if isinstance(campaign_id, bool) or not isinstance(campaign_id, int):
                 self.fail("campaign", _("Must be a whole number."))
-                return {}
+                return None
             covering = [a for a in covering if a.campaign_id == campaign_id]
         if not covering:
             self.fail(
@@ -351,72 +366,57 @@ class Checker:
                 _("You are not assigned to this commune on %(day)s.")
                 % {"day": day.strftime("%d/%m/%Y")},
             )
-            return {}
+            return None
         if len({a.campaign_id for a in covering}) > 1:
             self.fail("campaign", _("You work here for several campaigns: say which one."))
-            return {}
-        assignment = covering[0]
-        values = {"commune": assignment.commune, "campaign": assignment.campaign, "shift": None}
-        shift_id = item.get("shift")
-        if shift_id not in (None, ""):
-            shift = context.shifts.get(shift_id) if is_id(shift_id) else None
-            if shift is None or shift.pk not in context.my_shifts:
-                self.fail("shift", _("You have no place on this shift."))
-            elif shift.cancelled_at is not None:
-                self.fail("shift", _("This shift was cancelled."))
-            elif shift.commune_id != assignment.commune.pk or (
-                shift.campaign_id != assignment.campaign_id
-            ):
-                self.fail("shift", _("This shift is in another commune or campaign."))
-            else:
-                values["shift"] = shift
-        return values
+            return None
+        return covering[0]
+
+    def shift(self, assignment: Assignment) -> Shift | None:
+        """The shift named, if the volunteer holds a place on it there."""
+        shift_id = self.item["shift"]
+        shift = self.context.shifts.get(shift_id) if is_id(shift_id) else None
+        if shift is None or shift.pk not in self.context.my_shifts:
+            self.fail("shift", _("You have no place on this shift."))
+        elif shift.cancelled_at is not None:
+            self.fail("shift", _("This shift was cancelled."))
+        elif shift.commune_id != assignment.commune.pk or (
+            shift.campaign_id != assignment.campaign_id
+        ):
+            self.fail("shift", _("This shift is in another commune or campaign."))
+        else:
+            return shift
+        return None
 
     def contact(self, campaign: Campaign | None) -> dict:
         """A citizen's number: only with consent, only for a follow-up they agreed to."""
-        item = self.item
-        raw_phone = item.get("citizen_phone")
-        consent = item.get("consent", False)
+        raw_phone = self.item.get("citizen_phone")
+        given = raw_phone not in (None, "")
+        consent = self.item.get("consent", False)
         follow_up = self.choice("follow_up")
         if not isinstance(consent, bool):
             self.fail("consent", _("Must be true or false."))
             consent = False
         phone = ""
-        if raw_phone not in (None, ""):
+        if given:
             try:
                 phone = normalise_mobile(raw_phone).e164
             except InvalidPhone as problem:
                 self.fail("citizen_phone", str(problem))
-        follow_up_on = None
-        if item.get("follow_up_on") not in (None, ""):
-            raw_day = item["follow_up_on"]
-            try:
-                follow_up_on = parse_date(raw_day) if isinstance(raw_day, str) else None
-            except ValueError:
-                follow_up_on = None
-            if follow_up_on is None:
-                self.fail("follow_up_on", _("Not a date: use YYYY-MM-DD."))
-        if raw_phone not in (None, "") and not consent:
+        follow_up_on = self.day("follow_up_on")
+        if given and not consent:
             self.fail(
                 "consent",
                 _("A citizen's phone number is kept only when they agree: record their consent."),
             )
-        if raw_phone not in (None, "") and not follow_up and "follow_up" not in self.errors:
+        if given and not follow_up and "follow_up" not in self.errors:
             self.fail("follow_up", _("Choose the follow-up the citizen agreed to."))
-        if follow_up and raw_phone in (None, ""):
+        if follow_up and not given:
             self.fail("citizen_phone", _("A follow-up needs the citizen's phone number."))
         if follow_up and follow_up_on is None and "follow_up_on" not in self.errors:
             self.fail("follow_up_on", _("Say on which day to send the follow-up."))
         if follow_up_on is not None:
-            today = timezone.localdate(self.now)
-            if follow_up_on < today:
-                self.fail("follow_up_on", _("This day has passed."))
-            elif campaign is not None and follow_up_on > campaign.contacts_purged_after:
-                self.fail(
-                    "follow_up_on",
-                    _("Numbers are erased after %(day)s: choose an earlier day.")
-                    % {"day": campaign.contacts_purged_after.strftime("%d/%m/%Y")},
-                )
+            self.check_follow_up_day(follow_up_on, campaign)
         if not phone or not consent:
             return {}
         return {
@@ -425,6 +425,29 @@ class Checker:
             "follow_up": follow_up,
             "follow_up_on": follow_up_on,
         }
+
+    def day(self, name: str) -> date | None:
+        raw = self.item.get(name)
+        if raw in (None, ""):
+            return None
+        try:
+            day = parse_date(raw) if isinstance(raw, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            self.fail(name, _("Not a date: use YYYY-MM-DD."))
+        return day
+
+    def check_follow_up_day(self, day: date, campaign: Campaign | None) -> None:
+        """A follow-up goes out from today until the campaign erases the number."""
+        if day < timezone.localdate(self.now):
+            self.fail("follow_up_on", _("This day has passed."))
+        elif campaign is not None and day > campaign.contacts_purged_after:
+            self.fail(
+                "follow_up_on",
+                _("Numbers are erased after %(day)s: choose an earlier day.")
+                % {"day": campaign.contacts_purged_after.strftime("%d/%m/%Y")},
+            )
 
 
 def parse_uuid(value) -> str | None:

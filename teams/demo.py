@@ -213,17 +213,17 @@ def seed_campaign(province, stdout):
     """A running campaign: every commune, a readiness checklist, volunteers assigned to
     their home communes, a 45-day roster with places taken, and the demo volunteer on
     shifts (whose reminders the worker prints when they fall due)."""
-    from datetime import date, time, timedelta
+    from datetime import time, timedelta
 
     from django.db import connection
+    from django.utils import timezone
 
-    from campaign.models import Campaign, ReadinessCheck, ReadinessCriterion
+    from campaign.models import Campaign
     from lib.bulk import insert_rows
-    from teams.models import Assignment, Shift, ShiftSignup, Volunteer
+    from teams.models import Assignment, Volunteer
     from teams.rota.roster import WeeklySlot, generate_roster
-    from teams.rota.signups import Refused, sign_up
 
-    today = date.today()
+    today = timezone.localdate()
     campaign, created = Campaign.objects.get_or_create(
         name=DEMO_CAMPAIGN,
         province=province,
@@ -239,17 +239,8 @@ def seed_campaign(province, stdout):
         return
     campaign.add_all_communes()
     campaign.campaign_communes.update(citizens_target=2000, eid_activations_target=800)
-    criteria = [
-        ReadinessCriterion(campaign=campaign, position=n, text=text)
-        for n, text in enumerate(READINESS, start=1)
-    ]
-    ReadinessCriterion.objects.bulk_create(criteria)
     rng = random.Random(45)
-    ReadinessCheck.objects.bulk_create(
-        ReadinessCheck(campaign_commune=cc, criterion=criterion, met_on=today)
-        for cc in campaign.campaign_communes.all()
-        for criterion in criteria[: rng.randrange(6, 17)]
-    )
+    seed_readiness(campaign, rng, today)
     # Everybody works in their home commune for the whole campaign.
     stamp = connection.ops.adapt_datetimefield_value(campaign.created_at)
     volunteers = list(
@@ -268,11 +259,41 @@ def seed_campaign(province, stdout):
         for start, end, place in DEMO_SLOTS_HOURS
     ]
     shifts = generate_roster(campaign, slots)
-    # Places taken: about half, each person at most once a day, in their own commune.
+    places = take_places(campaign, volunteers, rng, stamp)
+    demo_volunteer_takes_shifts(campaign)
+    if stdout:
+        stdout.write(
+            f"Demo campaign “{campaign}”: {campaign.communes.count()} communes, "
+            f"{len(volunteers)} assignments, {shifts} shifts, {places} places taken"
+        )
+
+
+def seed_readiness(campaign, rng, today) -> None:
+    """The checklist, each commune meeting between 6 and all 16 of its criteria."""
+    from campaign.models import ReadinessCheck, ReadinessCriterion
+
+    criteria = [
+        ReadinessCriterion(campaign=campaign, position=n, text=text)
+        for n, text in enumerate(READINESS, start=1)
+    ]
+    ReadinessCriterion.objects.bulk_create(criteria)
+    ReadinessCheck.objects.bulk_create(
+        ReadinessCheck(campaign_commune=cc, criterion=criterion, met_on=today)
+        for cc in campaign.campaign_communes.all()
+        for criterion in criteria[: rng.randrange(6, 17)]
+    )
+
+
+def take_places(campaign, volunteers, rng, stamp) -> int:
+    """Places taken on about half the shifts, each person at most once a day, in their
+    own commune. Returns how many."""
+    from lib.bulk import insert_rows
+    from teams.models import Shift, ShiftSignup
+
     by_commune = {}
     for pk, commune in volunteers:
         by_commune.setdefault(commune, []).append(pk)
-    rows, turn = [], {}
+    rows, turn = {}, {}
     for shift_pk, commune in (
         Shift.objects.filter(campaign=campaign)
         .order_by("starts_at")
@@ -281,33 +302,32 @@ def seed_campaign(province, stdout):
         people = by_commune.get(commune)
         if not people or rng.random() < 0.3:
             continue
-        taken = 1 if rng.random() < 0.6 else 2
-        for _ in range(taken):
+        for _ in range(1 if rng.random() < 0.6 else 2):
             index = turn.get(commune, 0)
             turn[commune] = index + 1
-            rows.append(
-                (shift_pk, people[index % len(people)], ShiftSignup.Status.CONFIRMED, stamp)
-            )
-    rows = list({(shift, person): (shift, person, status, at) for shift, person, status, at
-                 in rows}.values())  # fmt: skip
-    insert_rows(ShiftSignup, ["shift", "volunteer", "status", "created_at"], rows)
-    # The demo volunteer takes the next two open shifts in their commune.
+            person = people[index % len(people)]
+            rows[(shift_pk, person)] = (shift_pk, person, ShiftSignup.Status.CONFIRMED, stamp)
+    insert_rows(ShiftSignup, ["shift", "volunteer", "status", "created_at"], list(rows.values()))
+    return len(rows)
+
+
+def demo_volunteer_takes_shifts(campaign) -> None:
+    """The demo volunteer takes the next two open shifts in their commune."""
+    from teams.models import Shift, Volunteer
+    from teams.rota.signups import Refused, sign_up
+
     me = Volunteer.objects.filter(user__username="volunteer").first()
-    if me is not None:
-        upcoming = Shift.objects.filter(
-            campaign=campaign, commune=me.home_commune, starts_at__gt=campaign.created_at
-        ).order_by("starts_at")
-        taken = 0
-        for shift in upcoming[:20]:
-            try:
-                sign_up(me, shift)
-                taken += 1
-            except Refused:
-                continue
-            if taken == 2:
-                break
-    if stdout:
-        stdout.write(
-            f"Demo campaign “{campaign}”: {campaign.communes.count()} communes, "
-            f"{len(volunteers)} assignments, {shifts} shifts, {len(rows)} places taken"
-        )
+    if me is None:
+        return
+    upcoming = Shift.objects.filter(
+        campaign=campaign, commune=me.home_commune, starts_at__gt=campaign.created_at
+    ).order_by("starts_at")
+    taken = 0
+    for shift in upcoming[:20]:
+        try:
+            sign_up(me, shift)
+            taken += 1
+        except Refused:
+            continue
+        if taken == 2:
+            break

@@ -3,7 +3,7 @@ turn into a formula, and the table every import checks its rows with."""
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -17,6 +17,10 @@ from teams.models import Volunteer
 from teams.registry.exporting import export_members
 
 pytestmark = pytest.mark.usefixtures("english")
+
+# Date cells of a workbook hold no time zone.
+MIDNIGHT_CELL = datetime(2026, 12, 7)  # noqa: DTZ001
+MORNING_CELL = datetime(2026, 12, 7, 9, 5)  # noqa: DTZ001
 
 
 @pytest.mark.parametrize(
@@ -42,8 +46,8 @@ def test_plain_numbers_and_ordinary_text_stay_as_they_are(value):
 
 def test_days_are_written_the_vietnamese_way_and_none_as_nothing():
     assert formula_safe(date(2026, 12, 7)) == "07/12/2026"
-    assert formula_safe(datetime(2026, 12, 7)) == "07/12/2026"
-    assert formula_safe(datetime(2026, 12, 7, 9, 5)) == "07/12/2026 09:05"
+    assert formula_safe(MIDNIGHT_CELL) == "07/12/2026"
+    assert formula_safe(MORNING_CELL) == "07/12/2026 09:05"
     assert formula_safe(None) == ""
 
 
@@ -149,7 +153,7 @@ def test_an_import_with_errors_stops_unless_invalid_rows_are_skipped():
 
 
 def test_the_errors_file_keeps_the_rows_columns_and_days_so_it_imports_again(tmp_path):
-    sheet = Sheet(["Họ và tên", "Ngày"], [(2, ["=1+2", datetime(2026, 12, 1)])])
+    sheet = Sheet(["Họ và tên", "Ngày"], [(2, ["=1+2", MIDNIGHT_CELL - timedelta(days=6)])])
     report = ImportReport(errors=[Problem(2, "Ngày", "wrong")])
     for suffix in ("csv", "xlsx"):
         path = tmp_path / f"errors.{suffix}"

@@ -626,57 +626,122 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+@dataclass(frozen=True)
+class Days:
+    """The days a board shows, and the days it counts besides: today and the last 7."""
+
+    first: date
+    last: date
+    today: date
+
+    @property
+    def week_start(self) -> date:
+        return self.today - timedelta(days=WEEK - 1)
+
+    @property
+    def span(self) -> tuple[date, date]:
+        """From the first day counted to the last."""
+        return min(self.first, self.week_start), max(self.last, self.today)
+
+
 def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) -> Board:
     """The dashboard of `campaign` as `user` may see it. `filters.first` and `last`
     default to the campaign's own days."""
     source = source or RollupSource()
     today = timezone.localdate(now or timezone.now())
-    first = filters.first or campaign.start
-    last = filters.last or campaign.end
-    week_start = today - timedelta(days=WEEK - 1)
+    days = Days(filters.first or campaign.start, filters.last or campaign.end, today)
+    rows = commune_rows(campaign, user)
+    if filters.commune is None:
+        shown_ids = list(rows)
+    else:
+        shown_ids = [filters.commune.pk] if filters.commune.pk in rows else []
+    shown = set(shown_ids)
+    totals, today_counts, week_counts, by_day = count_sessions(
+        source, campaign, rows, shown_ids, days
+    )
+    service_days, services = service_figures(source, campaign, shown_ids, days)
+    # Active volunteers in the days chosen, today and the last 7 days: a DISTINCT each,
+    # from the campaign-wide rows when the days cover all the campaign logged.
+    spans = {
+        "window": (days.first, days.last),
+        "today": (today, today),
+        "last_7_days": (days.week_start, today),
+    }
+    active = (
+        source.volunteers(campaign, shown_ids, spans) if shown_ids else dict.fromkeys(spans, 0)
+    )
+    rate, rate_series = report_figures(rows, shown, days)
+    coverage_of, hours = roster_figures(campaign, shown_ids, days.first, days.last)
+    coverage = Coverage()
+    for commune_id, counted in coverage_of.items():
+        rows[commune_id].coverage = counted
+        coverage.add(counted)
+    ordered = rank(list(rows.values()))
+    whole_campaign = bool(shown_ids) and len(shown_ids) == campaign.campaign_communes.count()
+    return Board(
+        campaign=campaign,
+        first=days.first,
+        last=days.last,
+        today_date=today,
+        communes=[row for row in ordered if row.commune.pk in shown],
+        ranked_among=len(ordered),
+        totals=totals,
+        today=today_counts,
+        last_7_days=week_counts,
+        daily=[(day, by_day.get(day, Counts())) for day in days_between(days.first, days.last)],
+        services=services,
+        service_days=service_days,
+        active_volunteers=active,
+        volunteer_hours=hours,
+        coverage=coverage,
+        sms=sms_counted(campaign, shown_ids, whole_campaign, days.first, days.last),
+        rate=rate,
+        rate_series=rate_series,
+        criteria_count=campaign.readiness_criteria.count(),
+    )
 
-    campaign_communes = list(
+
+def commune_rows(campaign: Campaign, user) -> dict[int, CommuneRow]:
+    """A row for each of the campaign's communes `user` may see, by commune pk."""
+    campaign_communes = (
         CampaignCommune.objects.filter(
             campaign=campaign, commune__in=visible_communes(user).values("pk")
         )
         .select_related("commune")
         .annotate(met=Count("readiness_checks"))
     )
-    rows = {
+    return {
         cc.commune_id: CommuneRow(cc.commune, cc, readiness_met=cc.met) for cc in campaign_communes
     }
-    visible_ids = list(rows)
-    if filters.commune is not None and filters.commune.pk in rows:
-        shown_ids = [filters.commune.pk]
-    elif filters.commune is not None:
-        shown_ids = []
-    else:
-        shown_ids = visible_ids
-    shown = set(shown_ids)
 
-    # Help sessions, per commune and day: the window, today and the last seven days.
-    totals, today_counts, week_counts = Counts(), Counts(), Counts()
+
+def count_sessions(source, campaign, rows, shown_ids, days: Days):
+    """Help sessions per commune and day into each row (the window, today and the last
+    seven days), and the shown communes' totals and days."""
+    shown = set(shown_ids)
     by_day: dict[date, Counts] = defaultdict(Counts)
-    span_first, span_last = min(first, week_start), max(last, today)
-    for (commune_id, day), values in source.daily(
-        campaign, visible_ids, span_first, span_last
-    ).items():
+    for (commune_id, day), values in source.daily(campaign, list(rows), *days.span).items():
         row = rows[commune_id]
-        if first <= day <= last:
+        if days.first <= day <= days.last:
             row.counts.add(values)
             if commune_id in shown:
                 by_day[day].add(values)
-        if week_start <= day <= today:
+        if days.week_start <= day <= days.today:
             row.last_7_days.add(values)
-        if day == today:
+        if day == days.today:
             row.today.add(values)
+    totals, today_counts, week_counts = Counts(), Counts(), Counts()
     for commune_id in shown_ids:
         row = rows[commune_id]
         totals.add(row.counts.values())
         week_counts.add(row.last_7_days.values())
         today_counts.add(row.today.values())
+    return totals, today_counts, week_counts, by_day
 
-    service_days = source.services(campaign, shown_ids, first, last) if shown_ids else {}
+
+def service_figures(source, campaign, shown_ids, days: Days):
+    """Sessions per service and day, and the catalogue with each service's total."""
+    service_days = source.services(campaign, shown_ids, days.first, days.last) if shown_ids else {}
     by_service: dict[int, int] = defaultdict(int)
     for (service_id, _day), count in service_days.items():
         by_service[service_id] += count
@@ -685,19 +750,15 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
         | Q(active=True, province_id=campaign.province_id)
         | Q(pk__in=list(by_service))
     ).order_by("position", "code")
-    services = [(service, by_service.get(service.pk, 0)) for service in catalogue]
+    return service_days, [(service, by_service.get(service.pk, 0)) for service in catalogue]
 
-    # Active volunteers in the days chosen, today and the last 7 days: a DISTINCT each,
-    # from the campaign-wide rows when the days cover all the campaign logged.
-    spans = {"window": (first, last), "today": (today, today), "last_7_days": (week_start, today)}
-    active = (
-        source.volunteers(campaign, shown_ids, spans) if shown_ids else dict.fromkeys(spans, 0)
-    )
 
-    # Official reports: the latest of each commune within the days, and the rates over time.
+def report_figures(rows, shown: set, days: Days) -> tuple[Rate, list[tuple[date, float]]]:
+    """Official reports: the latest of each commune within the days into its row, and the
+    shown communes' online rate together and over time."""
     row_of = {row.campaign_commune.pk: row for row in rows.values()}
     reports = CommuneReport.objects.filter(
-        campaign_commune__in=list(row_of), period_end__range=(first, last)
+        campaign_commune__in=list(row_of), period_end__range=(days.first, days.last)
     ).order_by("period_end")
     series_totals: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for report in reports:
@@ -716,50 +777,20 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
             pair[1] += report.applications_received
     rate = Rate()
     for row in rows.values():
-        if row.latest_report is not None:
-            row.rate = Rate(
-                row.latest_report.applications_online,
-                row.latest_report.applications_received,
-                1,
-            )
-            if row.commune.pk in shown:
-                rate.online += row.rate.online
-                rate.received += row.rate.received
-                rate.reports += 1
+        if row.latest_report is None:
+            continue
+        latest = row.latest_report
+        row.rate = Rate(latest.applications_online, latest.applications_received, 1)
+        if row.commune.pk in shown:
+            rate.online += row.rate.online
+            rate.received += row.rate.received
+            rate.reports += 1
     rate_series = [
         (day, online * 100 / received)
         for day, (online, received) in sorted(series_totals.items())
         if received
     ]
-
-    coverage_of, hours = roster_figures(campaign, shown_ids, first, last)
-    coverage = Coverage()
-    for commune_id, counted in coverage_of.items():
-        rows[commune_id].coverage = counted
-        coverage.add(counted)
-    ordered = rank(list(rows.values()))
-    whole_campaign = bool(shown_ids) and len(shown_ids) == campaign.campaign_communes.count()
-    return Board(
-        campaign=campaign,
-        first=first,
-        last=last,
-        today_date=today,
-        communes=[row for row in ordered if row.commune.pk in shown],
-        ranked_among=len(ordered),
-        totals=totals,
-        today=today_counts,
-        last_7_days=week_counts,
-        daily=[(day, by_day.get(day, Counts())) for day in days_between(first, last)],
-        services=services,
-        service_days=service_days,
-        active_volunteers=active,
-        volunteer_hours=hours,
-        coverage=coverage,
-        sms=sms_counted(campaign, shown_ids, whole_campaign, first, last),
-        rate=rate,
-        rate_series=rate_series,
-        criteria_count=campaign.readiness_criteria.count(),
-    )
+    return rate, rate_series
 
 
 # The national view ----------------------------------------------------------------
@@ -809,8 +840,7 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
     """Every province in which `user` sees a campaign, side by side, from the rollups
     alone: a few grouped queries over one row per commune and day, however many
     sessions the provinces have logged."""
-    today = timezone.localdate(now or timezone.now())
-    week_start = today - timedelta(days=WEEK - 1)
+    days = Days(first, last, timezone.localdate(now or timezone.now()))
     campaigns = list(visible_campaigns(user).select_related("province"))
     visible = visible_communes(user).values("pk")
     provinces: dict[int, ProvinceRow] = {}
@@ -831,19 +861,42 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
             row.citizens_target += target
 
     rollups = DailyRollup.objects.filter(
-        campaign__in=[c.pk for c in campaigns],
-        commune__in=visible,
-        day__range=(min(first, week_start), max(last, today)),
+        campaign__in=[c.pk for c in campaigns], commune__in=visible, day__range=days.span
     ).order_by()
-    window = Q(day__range=(first, last))
+    totals, today_total, week_total = national_counts(
+        rollups, days, lambda campaign_id: provinces[province_of[campaign_id]], targets
+    )
+    campaign_of_cc = {cc: key[0] for key, (cc, _t) in targets.items()}
+    rate = national_rate(
+        campaign_of_cc, days, lambda campaign_id: provinces[province_of[campaign_id]]
+    )
+    return NationalBoard(
+        first=first,
+        last=last,
+        today_date=days.today,
+        provinces=sorted(provinces.values(), key=lambda row: row.province.code),
+        totals=totals,
+        today=today_total,
+        last_7_days=week_total,
+        daily=national_days(rollups, days),
+        rate=rate,
+    )
+
+
+def national_counts(rollups, days: Days, province_row, targets) -> tuple[Counts, int, int]:
+    """Each province's sessions in the days, today and in the last 7 days, and whether
+    its communes met their targets; returns the totals of all of them."""
+    window = Q(day__range=(days.first, days.last))
     per_commune = rollups.values("campaign_id", "commune_id").annotate(
         **{f"{name}_sum": Coalesce(Sum(name, filter=window), 0) for name in DAILY_COUNTERS},
-        today_sessions=Coalesce(Sum("sessions", filter=Q(day=today)), 0),
-        week_sessions=Coalesce(Sum("sessions", filter=Q(day__range=(week_start, today))), 0),
+        today_sessions=Coalesce(Sum("sessions", filter=Q(day=days.today)), 0),
+        week_sessions=Coalesce(
+            Sum("sessions", filter=Q(day__range=(days.week_start, days.today))), 0
+        ),
     )
     totals, today_total, week_total = Counts(), 0, 0
     for item in per_commune:
-        row = provinces[province_of[item["campaign_id"]]]
+        row = province_row(item["campaign_id"])
         values = [item[f"{name}_sum"] for name in DAILY_COUNTERS]
         row.counts.add(values)
         totals.add(values)
@@ -855,48 +908,43 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
         if target:
             row.citizens_of_communes_with_target += item["sessions_sum"]
             row.communes_met_target += item["sessions_sum"] >= target
+    return totals, today_total, week_total
 
+
+def national_days(rollups, days: Days) -> list[tuple[date, Counts]]:
+    """Every province's sessions, day by day."""
     by_day = {
         item["day"]: item
-        for item in rollups.filter(window)
+        for item in rollups.filter(day__range=(days.first, days.last))
         .values("day")
         .annotate(**{f"{name}_sum": Sum(name) for name in DAILY_COUNTERS})
     }
     daily = []
-    for day in days_between(first, last):
+    for day in days_between(days.first, days.last):
         counts = Counts()
         if day in by_day:
             counts.add([by_day[day][f"{name}_sum"] for name in DAILY_COUNTERS])
         daily.append((day, counts))
+    return daily
 
-    # The latest report of each commune within the days, added up per province.
+
+def national_rate(campaign_of_cc: dict, days: Days, province_row) -> Rate:
+    """The latest report of each commune within the days, added up per province and
+    over all of them."""
     latest: dict[int, tuple] = {}
     for cc_id, online, received in (
         CommuneReport.objects.filter(
-            campaign_commune_id__in=[cc for cc, _t in targets.values()],
-            period_end__range=(first, last),
+            campaign_commune_id__in=list(campaign_of_cc),
+            period_end__range=(days.first, days.last),
         )
         .order_by("period_end")
         .values_list("campaign_commune_id", "applications_online", "applications_received")
     ):
         latest[cc_id] = (online, received)
-    campaign_of_cc = {cc: key[0] for key, (cc, _t) in targets.items()}
     rate = Rate()
     for cc_id, (online, received) in latest.items():
-        row = provinces[province_of[campaign_of_cc[cc_id]]]
-        for item in (row.rate, rate):
+        for item in (province_row(campaign_of_cc[cc_id]).rate, rate):
             item.online += online
             item.received += received
             item.reports += 1
-
-    return NationalBoard(
-        first=first,
-        last=last,
-        today_date=today,
-        provinces=sorted(provinces.values(), key=lambda row: row.province.code),
-        totals=totals,
-        today=today_total,
-        last_7_days=week_total,
-        daily=daily,
-        rate=rate,
-    )
+    return rate
