@@ -143,6 +143,8 @@ def test_the_accessibility_checker_holds_pages_to_wcag_21_aa(draft_guide, review
     assert configuration["options"]["rules"]["heading-order"] == {"enabled": True}
 
 
+# Wagtail's admin templates leave optional variables undefined.
+@pytest.mark.ignore_template_errors
 def test_the_page_editor_loads_a_guide_with_its_checks(client, draft_guide, reviewer):
     client.force_login(reviewer)
     response = client.get(f"/admin/pages/{draft_guide.pk}/edit/")
@@ -156,6 +158,8 @@ def test_the_page_editor_loads_a_guide_with_its_checks(client, draft_guide, revi
     assert json.loads(found.group(1))["options"]["runOnly"] == WCAG_21_AA
 
 
+# Wagtail's admin templates leave optional variables undefined.
+@pytest.mark.ignore_template_errors
 def test_editors_see_the_userbar_checker_on_a_live_guide_and_citizens_do_not(
     client, draft_guide, reviewer
 ):

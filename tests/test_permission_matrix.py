@@ -1427,8 +1427,17 @@ def cases(method):
             continue
         verb = "getting" if method == "get" else "posting to"
         for role, outcome in zip(ROLES, row, strict=True):
+            # Wagtail's own templates (its admin, the userbar it adds to pages for
+            # editors) leave optional variables undefined.
+            marks = (
+                [pytest.mark.ignore_template_errors]
+                if role == EDITOR and case.route.startswith("wagtail")
+                else []
+            )
             params.append(
-                pytest.param(case, role, outcome, id=sentence(role, verb, case, outcome))
+                pytest.param(
+                    case, role, outcome, id=sentence(role, verb, case, outcome), marks=marks
+                )
             )
     return params
 
