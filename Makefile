@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench load audit messages clean
+.PHONY: install run test test-fast checks lint bench load audit messages clean
 
 install: $(VENV)/.installed
 
@@ -32,10 +32,16 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
-test: lint
-	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py check --fail-level WARNING
-	DJANGO_SETTINGS_MODULE=config.test_settings $(PY) manage.py makemigrations --check --dry-run
+test: lint checks
 	$(PY) -m pytest
+
+# The inner loop: every check and test but the browser and end-to-end ones.
+test-fast: lint checks
+	$(PY) -m pytest -m "not browser and not end_to_end"
+
+checks: install
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 
 bench: install
 	$(PY) -m bench
@@ -46,8 +52,9 @@ load: install
 	$(PY) -m bench.load $(LOAD_ARGS)
 
 # Known vulnerabilities of every pinned requirement (pip-audit, in a venv of its own so
-# its dependencies do not move our pins). Needs PyPI's JSON API; --strict fails when a
-# package could not be audited instead of passing it.
+# its dependencies do not move our pins). Needs PyPI's JSON API, so it is not part of
+# `make test` or .ci/run: a CI with network access runs it as a step of its own.
+# --strict fails when a package could not be audited instead of passing it.
 AUDIT_VENV := .venv-audit
 audit:
 	test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \

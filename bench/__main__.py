@@ -43,7 +43,7 @@ def run_modules(engine, database_url, only):
             "DEBUG": "false",
             "SECRET_KEY": "benchmark-only-secret-key",
             "DATABASE_URL": database_url,
-            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
         }
     )
     sys.path.insert(0, str(ROOT))

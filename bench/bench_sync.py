@@ -134,7 +134,7 @@ class Server:
     def start(self):
         environment = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.test_settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
             "DATABASE_URL": os.environ["DATABASE_URL"],
             # The limiter still counts every request, but never refuses one here: the
             # figures are about the server, and a full-scale run sends far more per phone.

@@ -10,28 +10,27 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+from dotenv.parser import parse_stream
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
 def load_dotenv(path: Path) -> None:
-    """Read KEY=value lines from `path` into os.environ, never overriding what is set."""
+    """Read KEY=value lines from `path` into os.environ, never overriding what is set.
+
+    python-dotenv reads them as a shell would (quotes, escapes, `export`); a line it
+    cannot read stops start-up with its number rather than being skipped."""
     if not path.is_file():
         return
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[len("export ") :]
-        key, separator, value = line.partition("=")
-        if not separator or not key.strip():
-            raise ImproperlyConfigured(f"{path.name} line {number}: expected KEY=value")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        os.environ.setdefault(key.strip(), value)
+    with path.open(encoding="utf-8") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                raise ImproperlyConfigured(
+                    f"{path.name} line {binding.original.line}: expected KEY=value"
+                )
+            if binding.key is not None and binding.value is not None:
+                os.environ.setdefault(binding.key, binding.value)
 
 
 def env_str(name: str, default: str = "") -> str:

@@ -1,5 +1,6 @@
-"""Sign-in protection's locked-out page, and the security headers Django does not set
-itself (Content-Security-Policy for the admin, Permissions-Policy)."""
+"""Sign-in protection's locked-out page, and the admin's own Content-Security-Policy.
+(Permissions-Policy comes from django-permissions-policy, configured by
+PERMISSIONS_POLICY.)"""
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -22,21 +23,3 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if is_admin and not report_only and parts.config is None:
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY
         return parts
-
-
-class PermissionsPolicyMiddleware:
-    """Permissions-Policy from PERMISSIONS_POLICY: {"camera": [], ...} refuses the camera
-    to every page and frame; a list of origins would allow it to those."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.header = ", ".join(
-            f"{feature}=({' '.join(origins)})"
-            for feature, origins in settings.PERMISSIONS_POLICY.items()
-        )
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.header:
-            response.headers.setdefault("Permissions-Policy", self.header)
-        return response

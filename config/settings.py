@@ -71,7 +71,6 @@ INSTALLED_APPS = [
     "django_q",
     "axes",
     "csp",
-    "phonenumber_field",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,7 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page (static files excepted).
     "config.security.ContentSecurityPolicyMiddleware",
-    "config.security.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # The app's time for each API request, for clients and load tests.
     "config.timing.ServerTimingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,9 +209,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-PHONENUMBER_DEFAULT_REGION = "VN"
-PHONENUMBER_DB_FORMAT = "E164"
-PHONENUMBER_DEFAULT_FORMAT = "E164"
 
 # Static and media files: WhiteNoise serves static files from every web host.
 STATIC_URL = "/static/"

@@ -6,7 +6,7 @@ message ids and looked up in the Vietnamese catalogue (`said`)."""
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -41,6 +41,14 @@ def said(message, **values) -> str:
     with translation.override("vi"):
         text = gettext(message)
     return text % values if values else text
+
+
+def moments_ago():
+    """Five minutes ago, or midnight when that was yesterday: a log of today either way,
+    whenever the tests run."""
+    now = timezone.now()
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(now), time.min))
+    return max(now - timedelta(minutes=5), midnight)
 
 
 def stamp(moment) -> str:
@@ -134,7 +142,7 @@ def make_log(mine):
         item = {
             "uuid": str(uuid.uuid4()),
             "commune": mine.code,
-            "helped_at": stamp(timezone.now() - timedelta(minutes=5)),
+            "helped_at": stamp(moments_ago()),
             "minutes": 20,
             "services": ["eid_account"],
             "outcome": "done",
