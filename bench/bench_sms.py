@@ -26,7 +26,7 @@ from notifications import outbox, sending
 from notifications.models import Message, MessageAttempt
 from notifications.outbox import Outgoing, queue_message, queue_messages
 from notifications.providers import get_provider
-from tests.twilio_standin import ACCOUNT, StandIn
+from tests.notifications.twilio_standin import ACCOUNT, StandIn
 
 FAN_OUT = 30_000
 NAIVE_SAMPLE = 2_000

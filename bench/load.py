@@ -950,7 +950,7 @@ def write_results(new) -> None:
 
 
 def environment(options, database_url, redis_url, standin_url, port) -> dict:
-    from tests.twilio_standin import ACCOUNT
+    from tests.notifications.twilio_standin import ACCOUNT
 
     return {
         **os.environ,
@@ -985,7 +985,7 @@ def sleep_until(run: Run, moment: float) -> None:
 def run_load(options) -> int:
     import django
 
-    from tests.twilio_standin import StandIn
+    from tests.notifications.twilio_standin import StandIn
 
     rng = random.Random(2025)
     logs_dir = Path(tempfile.mkdtemp(prefix="digihelp-load-"))

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "q8Vn2-example-production-key-4Zb7mT1xP0sLkR9wYcE3uH6jAfD5gNvB",

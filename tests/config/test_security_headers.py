@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 
 from config.security import ContentSecurityPolicyMiddleware
 from teams.models import Volunteer
-from tests.test_configuration import PRODUCTION, run_django
+from tests.config.test_configuration import PRODUCTION, run_django
 
 SYNC = "/api/v1/help-sessions/sync"
 

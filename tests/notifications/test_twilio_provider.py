@@ -9,7 +9,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from notifications.providers import Next, ProviderError
 from notifications.twilio import TwilioProvider, classify
-from tests.twilio_standin import ACCOUNT, StandIn
+from tests.notifications.twilio_standin import ACCOUNT, StandIn
 
 
 @pytest.fixture

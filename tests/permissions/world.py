@@ -1,7 +1,8 @@
 """The permission matrix's machinery: the routes the URL resolver knows, the roles that
 ask for them, one world of objects the routes name, and what an answer counts as.
 
-The expectations themselves are in tests/test_permission_matrix.py.
+The expectations themselves are in tests/permissions/cases_*.py, written with the shapes
+of tests/permissions/shapes.py; the tests in tests/permissions/test_permission_matrix.py.
 """
 
 import io

@@ -10,7 +10,7 @@ from notifications import sending
 from notifications.models import Message
 from notifications.outbox import Outgoing, queue_messages
 from notifications.providers import get_provider
-from tests.twilio_standin import ACCOUNT, StandIn
+from tests.notifications.twilio_standin import ACCOUNT, StandIn
 
 ANSWERS = ["ok", "ok", "ok", "429", "500", "500-lost", "timeout", "timeout-lost"]
 

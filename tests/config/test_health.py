@@ -4,7 +4,7 @@ import socket
 import pytest
 
 from config import health
-from tests.test_configuration import run_django
+from tests.config.test_configuration import run_django
 
 
 def redis_is_reachable():

@@ -20,7 +20,7 @@ from campaign.models import Campaign, Province, ServiceType
 from sessions.models import HelpSession
 from teams.models import Assignment, Volunteer
 
-DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 TABLES = [
     "campaign_commune",
     "campaign_campaign",
