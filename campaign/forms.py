@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.audit import import_recorder
 from campaign.models import (
     AuditEvent,
     Campaign,
@@ -343,6 +344,23 @@ class CampaignSpreadsheetForm(forms.Form):
     @property
     def sheet(self):
         return self.cleaned_data["file"].sheet
+
+    def check_or_import(self, importer, *, kind: str, actor, only_check: bool):
+        """Run `importer` (made from `sheet` and the chosen campaign): without writing
+        when `only_check`, else writing it, the import audited as `kind`. Returns its
+        report."""
+        campaign = self.cleaned_data["campaign"]
+        return importer.run(
+            dry_run=only_check,
+            skip_invalid=self.cleaned_data["skip_invalid"],
+            on_written=import_recorder(
+                kind,
+                actor=actor,
+                province=campaign.province,
+                filename=self.cleaned_data["file"].name,
+                campaign=campaign.pk,
+            ),
+        )
 
 
 class CommuneReportImportForm(CampaignSpreadsheetForm):

@@ -202,6 +202,12 @@ class Campaign(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def sms_sender(self) -> dict:
+        """How its messages go out, as the outbox takes them (queue_message's `brand`
+        and `without_diacritics`): the brand first, without diacritics if it says so."""
+        return {"brand": self.sms_brand, "without_diacritics": self.sms_without_diacritics}
+
+    @property
     def contacts_purged_after(self):
         """The last day citizens' phone numbers are kept; purged from the next day on."""
         return self.end + timedelta(days=self.citizen_contact_retention_days)

@@ -17,7 +17,6 @@ figures of a campaign add up.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ from campaign.commune_names import (
 )
 from campaign.models import Campaign, CampaignCommune, Commune, CommuneReport
 from lib.spreadsheets.reading import Sheet, show_date
-from lib.spreadsheets.tables import Cells, ImportReport, Table
+from lib.spreadsheets.tables import Cells, ImportReport, SheetImport, Table
 
 BATCH = 1000
 
@@ -87,12 +86,14 @@ def figures_of(report: CommuneReport) -> tuple:
     return tuple(getattr(report, name) for name in ("period_start", *FIGURES))
 
 
-class CommuneReportImport:
+class CommuneReportImport(SheetImport):
     """One import of one sheet of reports into `campaign`.
 
     `communes` limits the communes rows may name (a coordinator's); `user` is recorded
     as having entered the reports written.
     """
+
+    table = TABLE
 
     def __init__(self, sheet: Sheet, campaign: Campaign, *, communes=None, user=None):
         self.sheet = sheet
@@ -100,15 +101,8 @@ class CommuneReportImport:
         self.communes = communes
         self.user = user
 
-    def run(
-        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
-    ) -> ImportReport:
-        """Check, then write (unless `dry_run`); `on_written(report)` runs in the
-        transaction that writes."""
-        report, rows, repeats = TABLE.check(self.sheet, self.validate, skip_invalid=skip_invalid)
-        if rows is None:
-            return report
-        report.unchanged = repeats
+    def plan(self, rows: list[Row], report: ImportReport):
+        """The rows for new reports, and (saved report, row) for those they change."""
         saved = self.saved_reports({row.campaign_commune_id for row in rows})
         new, changed = [], []
         for row in rows:
@@ -120,38 +114,36 @@ class CommuneReportImport:
             else:
                 changed.append((existing, row))
         report.created, report.updated = len(new), len(changed)
-        if dry_run:
-            return report
-        with transaction.atomic():
-            CommuneReport.objects.bulk_create(
-                [
-                    CommuneReport(
-                        campaign_commune_id=row.campaign_commune_id,
-                        period_end=row.period_end,
-                        source=CommuneReport.Source.IMPORT,
-                        entered_by=self.user,
-                        **dict(zip(("period_start", *FIGURES), row.figures(), strict=True)),
-                    )
-                    for row in new
-                ],
-                batch_size=BATCH,
-            )
-            now = timezone.now()
-            for existing, row in changed:
-                for name, value in zip(("period_start", *FIGURES), row.figures(), strict=True):
-                    setattr(existing, name, value)
-                existing.source = CommuneReport.Source.IMPORT
-                existing.entered_by = self.user
-                existing.updated_at = now
-            CommuneReport.objects.bulk_update(
-                [existing for existing, _row in changed],
-                ["period_start", *FIGURES, "source", "entered_by", "updated_at"],
-                batch_size=BATCH,
-            )
-            if on_written is not None:
-                on_written(report)
-        report.written = True
-        return report
+        return new, changed
+
+    def write(self, plan) -> None:
+        new, changed = plan
+        names = ("period_start", *FIGURES)
+        CommuneReport.objects.bulk_create(
+            [
+                CommuneReport(
+                    campaign_commune_id=row.campaign_commune_id,
+                    period_end=row.period_end,
+                    source=CommuneReport.Source.IMPORT,
+                    entered_by=self.user,
+                    **dict(zip(names, row.figures(), strict=True)),
+                )
+                for row in new
+            ],
+            batch_size=BATCH,
+        )
+        now = timezone.now()
+        for existing, row in changed:
+            for name, value in zip(names, row.figures(), strict=True):
+                setattr(existing, name, value)
+            existing.source = CommuneReport.Source.IMPORT
+            existing.entered_by = self.user
+            existing.updated_at = now
+        CommuneReport.objects.bulk_update(
+            [existing for existing, _row in changed],
+            [*names, "source", "entered_by", "updated_at"],
+            batch_size=BATCH,
+        )
 
     @staticmethod
     def saved_reports(campaign_commune_ids) -> dict[tuple[int, date], CommuneReport]:

@@ -1,6 +1,7 @@
 """Digihelp settings.
 
-Every deployment value comes from an environment variable (see README.md, "Settings").
+Every deployment value comes from an environment variable (see docs/operations.md,
+"Settings").
 Defaults are safe: DEBUG is off unless asked for, and a production start needs SECRET_KEY.
 `make run` writes a development `.env` from `.env.example`, which this module reads.
 """

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from campaign.audit import import_recorder
+from campaign.models import Campaign
 from lib.spreadsheets.reading import UnreadableFile, read_sheet
 from lib.spreadsheets.tables import write_errors_file
 
@@ -79,3 +80,24 @@ class SpreadsheetImportCommand(BaseCommand):
         self.stdout.write(report.summary())
         if report.errors and not skip_invalid:
             raise SystemExit(1)
+
+
+class CampaignSpreadsheetCommand(SpreadsheetImportCommand):
+    """An import into one campaign (--campaign ID); communes are its province's."""
+
+    def add_target_arguments(self, parser):
+        parser.add_argument(
+            "--campaign",
+            metavar="ID",
+            required=True,
+            help="id of the campaign; communes are looked up in its province",
+        )
+
+    def target(self, options):
+        campaign = options["campaign"]
+        if not str(campaign).isdigit():
+            raise CommandError(f"--campaign: {campaign} is not a campaign id (a number)")
+        try:
+            return Campaign.objects.select_related("province").get(pk=int(campaign))
+        except Campaign.DoesNotExist:
+            raise CommandError(f"--campaign: no campaign has id {campaign}") from None

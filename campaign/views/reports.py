@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaigns
-from campaign.audit import import_recorder
 from campaign.forms import (
     CommuneReportForm,
     CommuneReportImportForm,
@@ -105,21 +104,14 @@ def report_import(request):
     if request.method == "POST" and form.is_valid():
         checked = "import" not in request.POST
         campaign = form.cleaned_data["campaign"]
-        report = CommuneReportImport(
+        importer = CommuneReportImport(
             form.sheet,
             campaign,
             communes=Commune.objects.visible_to(request.user),
             user=request.user,
-        ).run(
-            dry_run=checked,
-            skip_invalid=form.cleaned_data["skip_invalid"],
-            on_written=import_recorder(
-                "commune_reports",
-                actor=request.user,
-                province=campaign.province,
-                filename=form.cleaned_data["file"].name,
-                campaign=campaign.pk,
-            ),
+        )
+        report = form.check_or_import(
+            importer, kind="commune_reports", actor=request.user, only_check=checked
         )
         if report.written:
             messages.success(

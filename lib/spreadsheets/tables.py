@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lib.spreadsheets.reading import Sheet, any_value, clean_text, read_count, read_date
@@ -217,6 +218,47 @@ class Table:
             report.warnings += cells.warnings
         if progress is not None:
             progress(total, total, len(report.errors))
+
+
+class SheetImport:
+    """One import of one sheet, in the steps every import takes: check every row
+    (`validate`, through `table`), count what the valid rows change (`plan`), and unless
+    it is a dry run write that (`write`) in one transaction with `on_written(report)`,
+    so the audit trail records the import with its rows. Importing the same sheet again
+    changes nothing."""
+
+    table: Table
+    sheet: Sheet
+
+    def validate(self, positions: dict[str, int], report: ImportReport) -> tuple[list, int]:
+        """The valid rows (first occurrences), and how many rows repeated an earlier one."""
+        raise NotImplementedError
+
+    def plan(self, rows: list, report: ImportReport):
+        """What `rows` create or change, counted in `report`; handed to `write`."""
+        raise NotImplementedError
+
+    def write(self, plan) -> None:
+        raise NotImplementedError
+
+    def run(
+        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
+    ) -> ImportReport:
+        report, rows, repeats = self.table.check(
+            self.sheet, self.validate, skip_invalid=skip_invalid
+        )
+        if rows is None:
+            return report
+        report.unchanged = repeats  # exact repeats of earlier rows add nothing
+        plan = self.plan(rows, report)
+        if dry_run:
+            return report
+        with transaction.atomic():
+            self.write(plan)
+            if on_written is not None:
+                on_written(report)
+        report.written = True
+        return report
 
 
 def write_errors_file(path: Path, sheet: Sheet, report: ImportReport) -> int:

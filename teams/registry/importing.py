@@ -14,7 +14,7 @@ bulk, inside one transaction. Importing the same file again changes nothing.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from campaign.commune_names import CODE_OR_NAME, COMMUNE_COLUMNS, CommuneIndex, 
 from campaign.models import Commune, Province
 from lib.bulk import chunks, insert_rows
 from lib.spreadsheets.reading import Sheet, clean_text
-from lib.spreadsheets.tables import Cells, ImportReport, Table
+from lib.spreadsheets.tables import Cells, ImportReport, SheetImport, Table
 from lib.text import compact_key, fold
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
@@ -143,8 +143,10 @@ class Plan:
     changed_memberships: dict[int, Membership] = field(default_factory=dict)
 
 
-class MemberImport:
+class MemberImport(SheetImport):
     """One import of one sheet. `communes` limits where rows may point (a user's scope)."""
+
+    table = TABLE
 
     def __init__(
         self,
@@ -158,19 +160,6 @@ class MemberImport:
         self.province = province
         self.communes = communes
         self.progress = progress or (lambda done, total, errors: None)
-
-    def run(
-        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
-    ) -> ImportReport:
-        """Check, then write (unless `dry_run`). `on_written(report)` is called in the
-        transaction that writes, so the audit trail records the import with it."""
-        report, rows, repeats = TABLE.check(self.sheet, self.validate, skip_invalid=skip_invalid)
-        if rows is None:
-            return report
-        report.unchanged = repeats  # exact repeats of earlier rows add nothing
-        self.on_written = on_written
-        self.write(rows, report, dry_run=dry_run)
-        return report
 
     # Validation -----------------------------------------------------------------------
 
@@ -236,46 +225,43 @@ class MemberImport:
 
     # Writing --------------------------------------------------------------------------
 
-    def write(self, rows: list[Row], report: ImportReport, *, dry_run: bool) -> None:
-        """Compare the rows with the database and write the difference in bulk.
-
-        What exists is read as plain tuples (a few queries for the whole file); model
-        instances are made only for what is created or changed.
-        """
+    def plan(self, rows: list[Row], report: ImportReport):
+        """Compare the rows with the database: what exists is read as plain tuples (a
+        few queries for the whole file); model instances are made only for what is
+        created or changed."""
         existing = existing_records(rows)
         now = timezone.now()
         plan = Plan()
         for row in rows:
             plan_row(row, existing, plan, report, now)
-        if dry_run:
-            return
-        with transaction.atomic():
-            self.insert_new(
-                plan.new_teams,
-                plan.new_volunteers,
-                plan.new_memberships,
-                existing.teams,
-                existing.volunteers,
-                now,
-            )
-            Volunteer.objects.bulk_update(
-                plan.changed_volunteers.values(),
-                [
-                    "full_name",
-                    "search_name",
-                    "affiliation",
-                    "organisation",
-                    "home_commune",
-                    "updated_at",
-                ],
-                batch_size=BATCH,
-            )
-            Membership.objects.bulk_update(
-                plan.changed_memberships.values(), ["role"], batch_size=BATCH
-            )
-            if getattr(self, "on_written", None):
-                self.on_written(report)
-        report.written = True
+        return plan, existing, now
+
+    def write(self, planned) -> None:
+        """Write the difference in bulk."""
+        plan, existing, now = planned
+        self.insert_new(
+            plan.new_teams,
+            plan.new_volunteers,
+            plan.new_memberships,
+            existing.teams,
+            existing.volunteers,
+            now,
+        )
+        Volunteer.objects.bulk_update(
+            plan.changed_volunteers.values(),
+            [
+                "full_name",
+                "search_name",
+                "affiliation",
+                "organisation",
+                "home_commune",
+                "updated_at",
+            ],
+            batch_size=BATCH,
+        )
+        Membership.objects.bulk_update(
+            plan.changed_memberships.values(), ["role"], batch_size=BATCH
+        )
 
     @staticmethod
     def insert_new(new_teams, new_volunteers, new_memberships, teams, volunteers, now):

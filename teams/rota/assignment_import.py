@@ -20,7 +20,6 @@ saved assignment of the same volunteer to the same commune is an error.
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from campaign.commune_names import (
@@ -33,7 +32,7 @@ from campaign.commune_names import (
 from campaign.models import Campaign, Commune
 from lib.bulk import chunks
 from lib.spreadsheets.reading import Sheet, show_date
-from lib.spreadsheets.tables import Cells, ImportReport, Table
+from lib.spreadsheets.tables import Cells, ImportReport, SheetImport, Table
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.models import Assignment, Volunteer
 from teams.registry.importing import BATCH, QUERY_CHUNK, read_phone
@@ -71,44 +70,35 @@ class Row:
     saved: bool  # the same assignment is already in the database
 
 
-class AssignmentImport:
+class AssignmentImport(SheetImport):
     """One import of one sheet of assignments into `campaign`."""
+
+    table = TABLE
 
     def __init__(self, sheet: Sheet, campaign: Campaign):
         self.sheet = sheet
         self.campaign = campaign
 
-    def run(
-        self, *, dry_run: bool = False, skip_invalid: bool = False, on_written=None
-    ) -> ImportReport:
-        """Check, then write (unless `dry_run`); `on_written(report)` runs in the
-        transaction that writes."""
-        report, rows, repeats = TABLE.check(self.sheet, self.validate, skip_invalid=skip_invalid)
-        if rows is None:
-            return report
-        report.unchanged = repeats + sum(row.saved for row in rows)
+    def plan(self, rows: list[Row], report: ImportReport) -> list[Row]:
+        report.unchanged += sum(row.saved for row in rows)
         new = [row for row in rows if not row.saved]
         report.created = len(new)
-        if dry_run:
-            return report
-        with transaction.atomic():
-            Assignment.objects.bulk_create(
-                [
-                    Assignment(
-                        volunteer_id=row.volunteer_id,
-                        campaign=self.campaign,
-                        commune=row.commune,
-                        starts_on=row.starts_on,
-                        ends_on=row.ends_on,
-                    )
-                    for row in new
-                ],
-                batch_size=BATCH,
-            )
-            if on_written is not None:
-                on_written(report)
-        report.written = True
-        return report
+        return new
+
+    def write(self, new: list[Row]) -> None:
+        Assignment.objects.bulk_create(
+            [
+                Assignment(
+                    volunteer_id=row.volunteer_id,
+                    campaign=self.campaign,
+                    commune=row.commune,
+                    starts_on=row.starts_on,
+                    ends_on=row.ends_on,
+                )
+                for row in new
+            ],
+            batch_size=BATCH,
+        )
 
     # Validation -----------------------------------------------------------------------
 

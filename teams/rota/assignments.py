@@ -44,7 +44,6 @@ def send_assignment_notice(assignment: Assignment) -> Message:
         text,
         kind="assignment_notice",
         key=f"assignment:{assignment.pk}",
-        brand=campaign.sms_brand,
-        without_diacritics=campaign.sms_without_diacritics,
+        **campaign.sms_sender,
         subject=assignment,
     )

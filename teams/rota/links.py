@@ -66,14 +66,12 @@ def invite(signup: ShiftSignup) -> Message:
             "You are invited to a shift at %(place)s, %(commune)s on %(day)s at %(time)s. "
             "Confirm or decline: %(url)s"
         ) % {**_shift_values(signup), "url": shift_link_url(signup)}
-    campaign = signup.shift.campaign
     return queue_message(
         signup.volunteer.phone,
         text,
         kind="shift_invitation",
         key=f"invite:{signup.pk}",
-        brand=campaign.sms_brand,
-        without_diacritics=campaign.sms_without_diacritics,
+        **signup.shift.campaign.sms_sender,
         subject=signup,
         expires_at=signup.shift.starts_at,
     )
@@ -95,7 +93,6 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             "%(name)s cannot come to the shift at %(place)s, %(commune)s on %(day)s "
             "at %(time)s. The place is open again."
         ) % _shift_values(signup)
-    campaign = signup.shift.campaign
     count = 0
     for coordinator in coordinators_to_tell(signup):
         queue_message(
@@ -104,8 +101,7 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             kind="decline_notice",
             # One notice per sign-up and coordinator: idempotency keys are unique.
             key=f"decline:{signup.pk}:{coordinator.pk}",
-            brand=campaign.sms_brand,
-            without_diacritics=campaign.sms_without_diacritics,
+            **signup.shift.campaign.sms_sender,
             subject=signup,
         )
         count += 1

@@ -82,10 +82,7 @@ def schedule_reminders(signup: ShiftSignup) -> None:
             cancel_pending([key], "the shift changed, was cancelled or the place declined")
             continue
         text = reminder_text(signup, kind)
-        sender = {
-            "brand": shift.campaign.sms_brand,
-            "without_diacritics": shift.campaign.sms_without_diacritics,
-        }
+        sender = shift.campaign.sms_sender
         if not update_pending(
             key, text=text, **sender, send_at=moment, expires_at=shift.starts_at
         ):

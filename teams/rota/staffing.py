@@ -81,8 +81,7 @@ def warn_understaffed(now=None) -> int:
             text,
             kind="understaffed_notice",
             key=key,
-            brand=shift.campaign.sms_brand,
-            without_diacritics=shift.campaign.sms_without_diacritics,
+            **shift.campaign.sms_sender,
             subject=shift,
             expires_at=shift.starts_at,
         )

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaigns
-from campaign.audit import import_recorder
 from campaign.models import Campaign
 from teams.rota.assignment_import import AssignmentImport
 from teams.rota.assignments import send_assignment_notice
@@ -62,18 +61,11 @@ def assignment_import(request):
     checked = False
     if request.method == "POST" and form.is_valid():
         checked = "import" not in request.POST
-        skip_invalid = form.cleaned_data["skip_invalid"]
-        campaign = form.cleaned_data["campaign"]
-        report = AssignmentImport(form.sheet, campaign).run(
-            dry_run=checked,
-            skip_invalid=skip_invalid,
-            on_written=import_recorder(
-                "assignments",
-                actor=request.user,
-                province=campaign.province,
-                filename=form.cleaned_data["file"].name,
-                campaign=campaign.pk,
-            ),
+        report = form.check_or_import(
+            AssignmentImport(form.sheet, form.cleaned_data["campaign"]),
+            kind="assignments",
+            actor=request.user,
+            only_check=checked,
         )
         if report.written:
             messages.success(
