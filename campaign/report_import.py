@@ -19,6 +19,7 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign.commune_names import (
     CODE_OR_NAME,
@@ -62,6 +63,7 @@ REQUIRED = ("period_end", "applications_received", "applications_online")
 COUNTS = ("applications_received", "applications_online", "records_digitised", "payments_online")
 FIGURES = (*COUNTS, "note")
 TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
+NOTE_TOO_LONG = gettext_lazy("the note is longer than 300 characters")
 
 
 @dataclass
@@ -226,9 +228,7 @@ class CommuneReportImport(SheetImport):
             counts[name] = cells.count(name)
             if name in REQUIRED and counts[name] is None and not cells.text(name):
                 cells.problem(name, _("this figure is required"))
-        note = cells.text(
-            "note", longest=300, too_long=_("the note is longer than 300 characters")
-        )
+        note = cells.text("note", longest=300, too_long=NOTE_TOO_LONG)
         if not cells.ok:
             return None
         start = start or end

@@ -107,11 +107,12 @@ class Cells:
     def warning(self, name: str, message: str) -> None:
         self.warnings.append(Problem(self.line, self.names[name], message))
 
-    def text(self, name: str, *, longest: int | None = None, too_long: str = "") -> str:
-        """The cell as single-spaced text; a problem (`too_long`) past `longest` characters."""
+    def text(self, name: str, *, longest: int | None = None, too_long="") -> str:
+        """The cell as single-spaced text; a problem (`too_long`, a lazy translation,
+        which costs nothing while the text fits) past `longest` characters."""
         text = clean_text(self(name))
         if longest is not None and len(text) > longest:
-            self.problem(name, too_long)
+            self.problem(name, str(too_long))
         return text
 
     def date(self, name: str) -> date | None:

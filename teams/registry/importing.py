@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaign.commune_names import CODE_OR_NAME, COMMUNE_COLUMNS, CommuneIndex, resolve_commune
 from campaign.models import Commune, Province
@@ -39,6 +40,8 @@ COLUMNS = {
 }
 REQUIRED = ("team", "full_name", "phone")
 TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
+TEAM_TOO_LONG = gettext_lazy("the team name is longer than 200 characters")
+NAME_TOO_LONG = gettext_lazy("the name is longer than 200 characters")
 ROLE_VALUES = {
     **{compact_key(value): value for value in Membership.Role.values},
     "totruong": Membership.Role.LEADER,
@@ -193,10 +196,14 @@ class MemberImport(SheetImport):
         where = self.province.name if self.province else _("the communes you may import into")
         commune = resolve_commune(cells, index, cells.problem, where)
         team = cells.text(  # empty: a volunteer not in a team yet
-            "team", longest=200, too_long=_("the team name is longer than 200 characters")
+            "team",
+            longest=200,
+            too_long=gettext_lazy("the team name is longer than 200 characters"),
         )
         full_name = cells.text(
-            "full_name", longest=200, too_long=_("the name is longer than 200 characters")
+            "full_name",
+            longest=200,
+            too_long=gettext_lazy("the name is longer than 200 characters"),
         )
         if not full_name:
             cells.problem("full_name", _("the name is empty"))
