@@ -344,3 +344,8 @@ def import_recorder(kind: str, *, actor=None, province=None, filename: str = "",
         )
 
     return record_import
+
+
+def purge_audit_events(before) -> int:
+    """The trail itself is kept only for a while (AUDIT_EVENT_RETENTION_DAYS)."""
+    return AuditEvent.objects.filter(created_at__lt=before).delete()[0]

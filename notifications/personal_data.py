@@ -75,3 +75,15 @@ def erase_messages(phone: str, about_them: dict) -> dict[str, int]:
     )
     counts["ended_opt_outs_erased"] = end_opt_out_history(phone)
     return counts
+
+
+def purge_message_copies(before) -> int:
+    """Messages older than `before` keep their status, kind and segments (the counts)
+    but lose the number and the text."""
+    in_flight = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
+    return (
+        Message.objects.filter(created_at__lt=before)
+        .exclude(status__in=in_flight)
+        .exclude(recipient=ERASED, text="")
+        .update(recipient=ERASED, text="")
+    )

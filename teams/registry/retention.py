@@ -15,11 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaign import audit
+from campaign.audit import purge_audit_events
 from campaign.models import AuditEvent
-from notifications.models import Message
+from notifications.personal_data import purge_message_copies
 from teams.models import ImportJob
-
-ERASED = "erased"
 
 
 def cutoff(days: int, now):
@@ -38,26 +37,10 @@ def purge_import_files(before) -> int:
     return count
 
 
-def purge_message_copies(before) -> int:
-    """Old messages keep their status, kind and segments (the counts) but lose the
-    number and the text."""
-    in_flight = (Message.Status.QUEUED, Message.Status.SENDING, Message.Status.UNKNOWN)
-    return (
-        Message.objects.filter(created_at__lt=before)
-        .exclude(status__in=in_flight)
-        .exclude(recipient=ERASED, text="")
-        .update(recipient=ERASED, text="")
-    )
-
-
 def purge_sign_in_attempts(before) -> int:
     removed = AccessAttempt.objects.filter(attempt_time__lt=before).delete()[0]
     removed += AccessFailureLog.objects.filter(attempt_time__lt=before).delete()[0]
     return removed + AccessLog.objects.filter(attempt_time__lt=before).delete()[0]
-
-
-def purge_audit_events(before) -> int:
-    return AuditEvent.objects.filter(created_at__lt=before).delete()[0]
 
 
 def purge_expired_records(now=None) -> dict[str, int]:
