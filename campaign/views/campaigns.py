@@ -114,9 +114,6 @@ def campaign_targets(request, pk):
     )
 
 
-# Communes' official figures -------------------------------------------------------
-
-
 def campaign_and_rows(user, pk):
     """A campaign `user` may see, and the rows of its communes they may see."""
     campaign = access.visible_campaign(user, pk)

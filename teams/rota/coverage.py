@@ -105,7 +105,7 @@ def week_of(campaign: Campaign, asked: str | None) -> Week:
     )
 
 
-# Views ------------------------------------------------------------------------------
+# The calendars' cells -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)

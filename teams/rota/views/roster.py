@@ -35,9 +35,6 @@ def weekly_slots(rows) -> list[WeeklySlot]:
     ]
 
 
-# Views ------------------------------------------------------------------------------
-
-
 @campaign_staff_required
 def roster_generate(request, campaign_id):
     """The weekly template of a campaign, turned into all its shifts in one step."""

@@ -135,9 +135,7 @@ def place_on_shift(request, pk):
     shift = get_object_or_404(
         Shift.objects.visible_to(request.user).select_related("commune", "campaign"), pk=pk
     )
-    week = monday_of(timezone.localtime(shift.starts_at).date())
-    back = reverse("teams:coverage_commune", args=[shift.campaign_id, shift.commune_id])
-    back = f"{back}?week={week.isoformat()}"
+    back = commune_week_url(shift)
     try:
         phone = normalise_mobile(request.POST.get("phone", "")).e164
     except InvalidPhone as error:
