@@ -44,27 +44,45 @@ def clock() -> float:
 
 def _window(scope: str, who: str, rate: tuple[int, int], now: float | None) -> tuple[str, int]:
     """The counter's key for the window under way, and the seconds left in it."""
+    key, left, _previous = _windows(scope, who, rate, now)
+    return key, left
+
+
+def _windows(scope: str, who: str, rate: tuple[int, int], now: float | None):
+    """The keys of the window under way and of the one before it, and the seconds left."""
     _, seconds = rate
     now = clock() if now is None else now
     start = int(now // seconds) * seconds
     left = max(1, math.ceil(start + seconds - now))
-    return f"ratelimit:{scope}:{seconds}:{start}:{who}", left
+    key = f"ratelimit:{scope}:{seconds}:{{}}:{who}"
+    return key.format(start), left, key.format(start - seconds)
 
 
-def hit(scope: str, who: str, rate: Rate, *, now: float | None = None) -> Verdict:
+def hit(
+    scope: str, who: str, rate: Rate, *, now: float | None = None, strict: bool = False
+) -> Verdict:
     """Count one request by `who` (a client address, a volunteer's id) under `scope`;
-    `now` (a timestamp) for a count at a moment other than this one."""
+    `now` (a timestamp) for a count at a moment other than this one.
+
+    A window's count starts afresh, so two full windows' worth can come together around
+    the moment one ends. With `strict` the previous window's count is added to this
+    one's: no span of one window then holds more than the limit. For limits on what
+    costs money, such as the SMS codes a reset sends."""
     if rate is None:
         return Verdict(True, 0)
-    key, left = _window(scope, who, rate, now)
+    key, left, previous = _windows(scope, who, rate, now)
+    # Kept for a second window, which a strict count reads as the previous one.
+    timeout = left + rate[1] + 1
     # add() creates the counter only when it is missing and incr() adds one: each is one
     # atomic command on Redis, so requests arriving together on several hosts all count.
-    cache.add(key, 0, timeout=left + 1)
+    cache.add(key, 0, timeout=timeout)
     try:
         count = cache.incr(key)
     except ValueError:  # the counter expired between the two calls
-        cache.add(key, 1, timeout=left + 1)
+        cache.add(key, 1, timeout=timeout)
         count = 1
+    if strict:
+        count += cache.get(previous, 0)
     return Verdict(count <= rate[0], left)
 
 

@@ -19,6 +19,16 @@ WHOLE_NUMBER = re.compile(r"\d+|\d{1,3}(?:[., ]\d{3})+")
 LARGEST = 2**31 - 1
 
 
+# The apostrophe our .csv files put before a cell that would run as a formula
+# (lib.spreadsheets.writing.formula_safe), taken off again when the file comes back.
+FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+def as_typed(cell: str) -> str:
+    """A .csv cell as it was before formula_safe guarded it."""
+    return FORMULA_GUARD.sub("", cell, count=1)
+
+
 class UnreadableFile(ValueError):
     pass
 
@@ -61,9 +71,9 @@ def read_sheet(filename: str, content: bytes) -> Sheet:
         try:
             for values in reader:
                 if reader.line_num == 1 and not headers:
-                    headers = values
+                    headers = [as_typed(value) for value in values]
                 else:
-                    rows.append((reader.line_num, values))
+                    rows.append((reader.line_num, [as_typed(value) for value in values]))
         except csv.Error as error:  # e.g. a cell over the csv module's 128 KiB limit
             raise UnreadableFile(
                 _("%(name)s, line %(line)s: not readable as CSV (%(error)s)")

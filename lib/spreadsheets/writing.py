@@ -3,8 +3,8 @@
 Workbooks are written with XlsxWriter, which writes a province (9,000 rows) in well
 under a second where openpyxl (tablib's writer) takes several. Every cell is written as
 text, so commune codes and phone numbers keep their leading zeros and plus signs; with
-`numbers=True` numbers stay numbers, so they can be added up. A text cell of a workbook
-is never read as a formula.
+`numbers=True` numbers and days stay numbers and days, so they can be added up and read
+back. A text cell of a workbook is never read as a formula.
 
 A .csv file has no cell types: a cell that starts like a formula (=, +, -, @, a tab or
 a carriage return) would run as one when the file is opened, so every .csv file written
@@ -62,8 +62,12 @@ def workbook(headers: list, rows: Iterable[Iterable], *, numbers: bool = False) 
 def workbook_of_sheets(sheets: Iterable[tuple[str, list, Iterable]], *, numbers=False) -> bytes:
     """An .xlsx file of one sheet for each (name, headers, rows) of `sheets`."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "remove_timezone": True}
+    )
     bold = book.add_format({"bold": True, "text_wrap": numbers})
+    day_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    moment_format = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
     for name, headers, rows in sheets:
         sheet = book.add_worksheet(name[:31] or None)
         sheet.freeze_panes(1, 0)
@@ -76,6 +80,10 @@ def workbook_of_sheets(sheets: Iterable[tuple[str, list, Iterable]], *, numbers=
                     continue
                 if numbers and is_number(value):
                     sheet.write_number(number, column, float(value))
+                elif numbers and isinstance(value, date):  # a datetime too
+                    is_moment = isinstance(value, datetime)
+                    cell_format = moment_format if is_moment else day_format
+                    sheet.write_datetime(number, column, value, cell_format)
                 else:
                     sheet.write_string(number, column, NOT_XML.sub("", cell_text(value)))
     book.close()

@@ -66,11 +66,14 @@ def one_province(volunteer: Volunteer, user):
 def volunteer_data(volunteer: Volunteer, user) -> dict:
     """Everything held about `volunteer` in the provinces `user` answers for."""
     communes = communes_of(user) if not user.is_superuser else Commune.objects.all()
+    held = teams_data.volunteer_data(volunteer, communes)
+    calendar_links = held.pop("calendar_links")
     return {
         "exported_at": when(timezone.now()),
-        **teams_data.volunteer_data(volunteer, communes),
+        **held,
         "help_sessions": sessions_data.volunteer_sessions(volunteer, communes),
         "messages": outbox_data.messages_to(volunteer.phone),
+        "calendar_links": calendar_links,
     }
 
 

@@ -61,6 +61,9 @@ def item_from_post(post) -> dict:
         elif field.kind == Kind.ID:
             value = post.get(field.name, "").strip()
             item[field.name] = int(value) if value.isdigit() else (value or None)
+        elif field.kind == Kind.TEXT:  # spaces alone are nothing typed
+            value = post.get(field.name, "")
+            item[field.name] = value if value.strip() else ""
         else:
             item[field.name] = post.get(field.name, "")
     return item

@@ -118,7 +118,8 @@ def send_reset_code(phone: str, client_address: str, *, brand: str = "Digihelp")
         ("account-reset:address", client_address, CODES_PER_ADDRESS),
         ("account-reset:phone", phone, CODES_PER_PHONE),
     ):
-        if not ratelimit.hit(scope, who, (limit, RATE_WINDOW)).allowed:
+        # Strict: each code is an SMS, so no hour, whenever it starts, sends more.
+        if not ratelimit.hit(scope, who, (limit, RATE_WINDOW), strict=True).allowed:
             raise TooManyRequests
     volunteer = Volunteer.objects.filter(phone=phone, user__is_active=True).first()
     if volunteer is None:

@@ -290,3 +290,21 @@ def test_a_superuser_may_create_campaigns_anywhere(client, make_user, cao_bang):
     assert response.status_code == 302
     assert Campaign.objects.get().communes.count() == cao_bang.communes.count()
     assert Role.objects.filter(user=admin).count() == 0
+
+
+def test_an_organiser_sees_their_campaign_before_any_commune_takes_part(
+    client, organiser, coordinator, lang_son
+):
+    """campaign.access.visible_campaigns: what one organises, or where one sees a commune
+    taking part. A coordinator sees it only once one of their communes takes part."""
+    campaign = Campaign.objects.create(
+        name="Tháng thanh niên", province=lang_son, start=date(2026, 11, 1)
+    )
+    url = reverse("campaign:campaign_detail", args=[campaign.pk])
+    client.force_login(organiser)
+    assert client.get(url).status_code == 200
+    assert campaign.name in client.get(reverse("campaign:overview")).content.decode()
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 404
+    campaign.add_all_communes()
+    assert client.get(url).status_code == 200

@@ -327,3 +327,13 @@ def test_wrong_reset_codes_count_as_wrong_links(client, db, wrong_link_limit, cl
     for _ in range(2):
         assert client.post(path, form).status_code == 200  # the form, with its error
     assert_refused_page(client.post(path, form), retry_after=900)
+
+
+def test_a_strict_limit_counts_the_window_before_as_well(clock, db):
+    clock.advance(59)
+    assert all(ratelimit.hit("test", "a", (3, 60), strict=True).allowed for _ in range(3))
+    clock.advance(2)  # a new window, one second old
+    assert not ratelimit.hit("test", "a", (3, 60), strict=True).allowed
+    assert ratelimit.hit("test", "b", (3, 60)).allowed
+    clock.advance(60)  # two windows on, the first no longer counts
+    assert ratelimit.hit("test", "a", (3, 60), strict=True).allowed

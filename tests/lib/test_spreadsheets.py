@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from campaign.models import AuditEvent, Commune
-from lib.spreadsheets.reading import Sheet, read_sheet
+from lib.spreadsheets.reading import Sheet, read_date, read_sheet
 from lib.spreadsheets.tables import ImportReport, OneOf, Problem, Table, write_errors_file
 from lib.spreadsheets.writing import csv_file, formula_safe, spreadsheet, workbook_of_sheets
 from teams.models import Volunteer
@@ -153,16 +153,31 @@ def test_an_import_with_errors_stops_unless_invalid_rows_are_skipped():
 
 
 def test_the_errors_file_keeps_the_rows_columns_and_days_so_it_imports_again(tmp_path):
-    sheet = Sheet(["Họ và tên", "Ngày"], [(2, ["=1+2", MIDNIGHT_CELL - timedelta(days=6)])])
+    sheet = Sheet(
+        ["Họ và tên", "Ngày", "Lúc"],
+        [(2, ["=1+2", MIDNIGHT_CELL - timedelta(days=6), MORNING_CELL])],
+    )
     report = ImportReport(errors=[Problem(2, "Ngày", "wrong")])
     for suffix in ("csv", "xlsx"):
         path = tmp_path / f"errors.{suffix}"
         assert write_errors_file(path, sheet, report) == 1
         again = read_sheet(path.name, path.read_bytes())
-        assert again.headers == ["Họ và tên", "Ngày", "Dòng", "Lỗi"]
-        name, day, line, reason = again.rows[0][1]
-        assert (day, str(line).removesuffix(".0"), reason) == ("01/12/2026", "2", "Ngày: wrong")
-        assert name == ("'=1+2" if suffix == "csv" else "=1+2")
+        assert again.headers == ["Họ và tên", "Ngày", "Lúc", "Dòng", "Lỗi"]
+        name, day, moment, line, reason = again.rows[0][1]
+        assert (str(line).removesuffix(".0"), reason) == ("2", "Ngày: wrong")
+        assert read_date(day) == date(2026, 12, 1)
+        assert moment in (MORNING_CELL, "07/12/2026 09:05")
+        # The .csv file guards the formula; reading it back takes the guard off.
+        assert name == "=1+2"
+    assert "'=1+2" in (tmp_path / "errors.csv").read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "cell", ["=SUM(A1)", "+84912345678", "-", "- thiếu hồ sơ", "@ai đó", "'trích dẫn'"]
+)
+def test_a_csv_file_we_write_reads_back_as_it_was_written(cell):
+    content = csv_file(["Ghi chú"], [[cell]])
+    assert read_sheet("back.csv", content).rows == [(2, [cell])]
 
 
 @pytest.mark.django_db

@@ -172,6 +172,12 @@ def test_details_and_a_follow_up_are_kept_with_consent(signed_in, communes):
     assert session.contact_consent_at is not None
 
 
+def test_spaces_in_the_phone_field_are_no_number(signed_in, communes):
+    data = form(communes[0], services=["eid_account"], citizen_phone="   ")
+    assert signed_in.post(LOG, data).status_code == 302
+    assert HelpSession.objects.get().citizen_phone == ""
+
+
 def test_a_phone_number_without_consent_is_refused(signed_in, communes):
     data = form(
         communes[0],

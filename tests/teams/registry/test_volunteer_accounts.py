@@ -257,3 +257,19 @@ def test_at_most_ten_codes_per_address_an_hour(client, invited):
     assert "Too many requests, try again later" in refused.content.decode()
     # Another address may still ask.
     assert ask_for_code(client, phone=phones[10], address="198.51.100.1").status_code == 302
+
+
+def test_three_codes_an_hour_hold_across_the_hour_s_end(client, db, monkeypatch):
+    """Codes are SMS: three just before the hour and a fourth just after it are still
+    four within an hour, and the fourth is refused."""
+    from lib import ratelimit
+
+    hour = 1_800_000_000 - 1_800_000_000 % 3600
+    moment = {"now": hour + 3599.0}
+    monkeypatch.setattr(ratelimit, "clock", lambda: moment["now"])
+    for _ in range(3):
+        assert ask_for_code(client, phone="0987654321").status_code == 302
+    moment["now"] = hour + 3601.0
+    assert ask_for_code(client, phone="0987654321").status_code == 429
+    moment["now"] = hour + 2 * 3600 + 1.0  # the hour after has no codes in it
+    assert ask_for_code(client, phone="0987654321").status_code == 302
