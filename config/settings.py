@@ -118,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                # The header's links for the signed-in person's roles.
+                "config.navigation.navigation",
             ],
         },
     },
