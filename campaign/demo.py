@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from campaign.models import Commune, Province, Role
+from campaign.people import full_name_fields
 
 DEMO_PROVINCE_CODE = "20"  # Lạng Sơn: 65 communes and wards
 DEMO_PASSWORD = "digihelp-demo"  # noqa: S105 - printed for the newcomer, demo only
@@ -22,9 +23,10 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     communes = list(Commune.objects.filter(province=province).order_by("code")[:2])
     User = get_user_model()
 
-    def account(username, first_name, last_name, **extra):
+    def account(username, full_name, **extra):
         user, _ = User.objects.get_or_create(username=username)
-        user.first_name, user.last_name = first_name, last_name
+        for field, value in full_name_fields(full_name).items():
+            setattr(user, field, value)
         user.email = f"{username}@digihelp.invalid"
         user.is_active = True
         for name, value in extra.items():
@@ -33,24 +35,24 @@ def seed(stdout) -> list[tuple[str, str, str]]:
         user.save()
         return user
 
-    organiser = account("organiser", "Lan", "Hoàng Thị")
+    organiser = account("organiser", "Hoàng Thị Lan")
     Role.objects.update_or_create(
         user=organiser, kind=Role.Kind.ORGANISER, defaults={"province": province}
     )
-    coordinator = account("coordinator", "Minh", "Nông Văn")
+    coordinator = account("coordinator", "Nông Văn Minh")
     role, _ = Role.objects.update_or_create(
         user=coordinator, kind=Role.Kind.COORDINATOR, defaults={"province": province}
     )
     role.communes.set(communes)
-    volunteer = account("volunteer", "Hà", "Lương Thu")
+    volunteer = account("volunteer", "Lương Thu Hà")
     Role.objects.get_or_create(user=volunteer, kind=Role.Kind.VOLUNTEER)
-    editor = account("editor", "Quang", "Vi Đức")
+    editor = account("editor", "Vi Đức Quang")
     Role.objects.get_or_create(user=editor, kind=Role.Kind.EDITOR)
     # Wagtail's own "Editors" group lets them into the CMS admin.
     editors_group = Group.objects.filter(name="Editors").first()
     if editors_group:
         editor.groups.add(editors_group)
-    admin = account("admin", "Quản trị", "", is_staff=True, is_superuser=True)
+    admin = account("admin", "Quản trị", is_staff=True, is_superuser=True)
 
     where = ", ".join(c.name for c in communes)
     return [

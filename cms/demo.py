@@ -12,7 +12,7 @@ def seed(stdout) -> list[tuple[str, str, str]]:
     if stdout is not None:
         stdout.write(f"Guides and training: {report}")
     reviewer, _ = get_user_model().objects.get_or_create(username="reviewer")
-    reviewer.first_name, reviewer.last_name = "Thảo", "Hà Thị"
+    reviewer.first_name, reviewer.last_name = "Hà Thị Thảo", ""  # family name first
     reviewer.email = "reviewer@digihelp.invalid"
     reviewer.is_active = True
     reviewer.set_password(DEMO_PASSWORD)

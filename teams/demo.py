@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from campaign.audit import import_recorder
 from campaign.models import Commune, Province
+from campaign.people import full_name_fields
 from notifications.phones import InvalidPhone, normalise_mobile
 from teams.registry.importing import COLUMNS, MemberImport, Sheet
 
@@ -153,10 +154,16 @@ def seed(stdout):
     if stdout:
         stdout.write(f"Demo registry of Lạng Sơn: {report.summary()}")
     account = get_user_model().objects.filter(username="volunteer").first()
-    if account and not Volunteer.objects.filter(user=account).exists():
-        first = Volunteer.objects.filter(user=None).order_by("pk").first()
-        first.user = account
-        first.save(update_fields=["user"])
+    if account:
+        me = Volunteer.objects.filter(user=account).first()
+        if me is None:
+            me = Volunteer.objects.filter(user=None).order_by("pk").first()
+            me.user = account
+            me.save(update_fields=["user"])
+        # The account is that person: it takes their name from the registry.
+        for field, value in full_name_fields(me.full_name).items():
+            setattr(account, field, value)
+        account.save(update_fields=["first_name", "last_name"])
     seed_broadcast(province, stdout)
     seed_campaign(province, stdout)
     return []

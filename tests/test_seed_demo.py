@@ -55,6 +55,9 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     assert Shift.objects.count() == 65 * 46 * 3
     assert ShiftSignup.objects.count() > 5000
     me = Volunteer.objects.get(user__username="volunteer")
+    # The demo volunteer's account is that registry person, and carries their name.
+    assert me.user.get_full_name() == me.full_name
+    assert get_user_model().objects.get(username="organiser").get_full_name() == "Hoàng Thị Lan"
     assert me.signups.count() >= 2  # two taken by sign-up, maybe one from the roster
     assert Message.objects.filter(kind="shift_reminder", recipient=me.phone).exists()
     # Help sessions for the days so far, the demo volunteer's own among them.
@@ -84,6 +87,8 @@ def test_seed_demo_twice_reuses_what_exists(provinces, settings):
     assert imported.details["created"] > 0
     output = seed()
     assert "created: 0, updated: 0, unchanged: 9000, skipped: 0" in output
+    me = Volunteer.objects.get(user__username="volunteer")
+    assert me.user.get_full_name() == me.full_name  # not the demo's placeholder name
     assert (
         get_user_model().objects.count(),
         Role.objects.count(),

@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from campaign.people import full_name_fields
 from lib import ratelimit
 from notifications.models import Message
 from notifications.outbox import queue_message
@@ -39,20 +40,13 @@ class TooManyRequests(Exception):
     pass
 
 
-def split_name(full_name: str) -> tuple[str, str]:
-    """(given name, family and middle names): a Vietnamese name ends with the given name."""
-    *family, given = full_name.split() or [""]
-    return given[:150], " ".join(family)[:150]
-
-
 @transaction.atomic
 def account_for(volunteer: Volunteer):
     """The volunteer's user account, created without a usable password if they have none."""
     if volunteer.user_id:
         return volunteer.user
-    first_name, last_name = split_name(volunteer.full_name)
     user, created = get_user_model().objects.get_or_create(
-        username=volunteer.phone, defaults={"first_name": first_name, "last_name": last_name}
+        username=volunteer.phone, defaults=full_name_fields(volunteer.full_name)
     )
     if created:
         user.set_unusable_password()

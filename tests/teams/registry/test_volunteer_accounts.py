@@ -62,7 +62,9 @@ def signed_in_as(client, user):
 def test_invitation_creates_the_account_and_texts_a_link(invited, memory_outbox):
     user = invited.user
     assert user.username == PHONE
-    assert (user.first_name, user.last_name) == ("Mai", "Nông Thị")
+    # The whole name, family name first, as the registry writes it (issue 16).
+    assert (user.first_name, user.last_name) == ("Nông Thị Mai", "")
+    assert user.get_full_name() == "Nông Thị Mai"
     assert not user.has_usable_password()
     assert len(memory_outbox) == 1
     assert memory_outbox[0].to == PHONE
