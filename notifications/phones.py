@@ -116,3 +116,16 @@ def is_e164_mobile(value: str) -> bool:
         return normalise_mobile(value).e164 == value
     except InvalidPhone:
         return False
+
+
+def national(number: str) -> str:
+    """A stored number as people read and dial it: "+84912345678" -> "0912 345 678",
+    "+842053812345" -> "0205 3812 345". Anything that is no valid number (an erased
+    one, say) comes back as it is."""
+    try:
+        parsed = phonenumbers.parse(number, "VN")
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_valid_number(parsed):
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from campaign import access
 from campaign.models import Commune, Province
 from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import InvalidPhone, national, normalise_mobile
 from teams.models import Membership, Team, Volunteer
 from teams.registry.importing import clean_text
 
@@ -132,6 +132,8 @@ class VolunteerForm(forms.ModelForm):
             # Someone seen through a team keeps a home commune the user may not see.
             communes = communes | Commune.objects.filter(pk=self.instance.home_commune_id)
         self.fields["home_commune"].queryset = communes
+        if self.instance.phone and not self.is_bound:
+            self.initial["phone"] = national(self.instance.phone)  # as people read it
         self.phone_warning = ""
 
     def clean_full_name(self):
@@ -154,7 +156,7 @@ class VolunteerForm(forms.ModelForm):
         if other is not None:
             raise forms.ValidationError(
                 _("%(phone)s already belongs to %(name)s")
-                % {"phone": mobile.e164, "name": other.full_name},
+                % {"phone": national(mobile.e164), "name": other.full_name},
                 code="duplicate_phone",
             )
         self.phone_warning = mobile.warning
@@ -181,7 +183,8 @@ class MembershipForm(forms.Form):
         volunteer = Volunteer.objects.filter(phone=phone).first()
         if volunteer is None:
             raise forms.ValidationError(
-                _("No volunteer has the number %(phone)s yet: add them first.") % {"phone": phone},
+                _("No volunteer has the number %(phone)s yet: add them first.")
+                % {"phone": national(phone)},
                 code="unknown_phone",
             )
         if self.team.memberships.filter(volunteer=volunteer).exists():

@@ -25,7 +25,7 @@ from lib.bulk import chunks, insert_rows
 from lib.spreadsheets.reading import Sheet, clean_text
 from lib.spreadsheets.tables import Cells, ImportReport, SheetImport, Table
 from lib.text import compact_key, fold
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import InvalidPhone, national, normalise_mobile
 from teams.models import Affiliation, Membership, Team, Volunteer
 
 # Field -> (the header we write, every header we accept, folded and without spaces).
@@ -349,7 +349,7 @@ def check_against_earlier(cells: Cells, row: Row, earlier: Earlier) -> None:
         cells.problem(
             "phone",
             _("%(phone)s is already %(name)s on line %(line)s")
-            % {"phone": row.phone, "name": first.full_name, "line": first.line},
+            % {"phone": national(row.phone), "name": first.full_name, "line": first.line},
         )
     same_team = row.team and earlier.by_phone_and_team.get(
         (row.phone, row.commune.pk, row.team.casefold())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from campaign import access
 from campaign.forms import CampaignSpreadsheetForm
 from campaign.models import Campaign, Commune
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import InvalidPhone, national, normalise_mobile
 from teams.models import Assignment, Shift, Volunteer
 from teams.registry.forms import (
     CommuneChoiceField,
@@ -58,7 +58,8 @@ class AssignmentForm(forms.Form):
         self.volunteer = Volunteer.objects.filter(phone=phone).first()
         if self.volunteer is None:
             raise forms.ValidationError(
-                _("No volunteer has the number %(phone)s yet: add them first.") % {"phone": phone},
+                _("No volunteer has the number %(phone)s yet: add them first.")
+                % {"phone": national(phone)},
                 code="unknown_phone",
             )
         return phone

@@ -90,3 +90,19 @@ def test_the_normaliser_never_crashes_and_only_returns_valid_mobiles(typed):
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     )
     assert is_e164_mobile(mobile.e164)
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+84912345678", "0912 345 678"),
+        ("+84862097722", "0862 097 722"),
+        ("+842053812345", "0205 3812 345"),
+        ("erased-12", "erased-12"),
+        ("erased", "erased"),
+    ],
+)
+def test_a_stored_number_is_shown_as_people_read_and_dial_it(stored, shown):
+    from notifications.phones import national
+
+    assert national(stored) == shown

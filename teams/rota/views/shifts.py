@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import CampaignCommune, Commune
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import InvalidPhone, national, normalise_mobile
 from teams.models import Shift, Volunteer
 from teams.rota.coverage import monday_of
 from teams.rota.forms import ShiftForm
@@ -145,7 +145,8 @@ def place_on_shift(request, pk):
     if volunteer is None:
         messages.error(
             request,
-            _("No volunteer has the number %(phone)s yet: add them first.") % {"phone": phone},
+            _("No volunteer has the number %(phone)s yet: add them first.")
+            % {"phone": national(phone)},
         )
         return redirect(back)
     try:

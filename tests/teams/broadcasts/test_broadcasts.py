@@ -12,6 +12,7 @@ from django.urls import reverse
 from campaign.models import Campaign, CampaignCommune, Commune
 from notifications import sending
 from notifications.models import Message, OptOut
+from notifications.phones import national
 from notifications.providers import MemoryProvider
 from teams.broadcasts import sending as broadcasts
 from teams.models import Broadcast, Membership, Team, Volunteer
@@ -406,8 +407,8 @@ def test_a_coordinator_sees_only_broadcasts_to_their_communes(
     assert client.get(reverse("teams:broadcast_detail", args=[theirs.pk])).status_code == 404
     page(client, reverse("teams:broadcast_detail", args=[broadcast.pk]))
     html = page(client, reverse("teams:message_log"))
-    assert registry["an"].phone in html
-    assert registry["cuong"].phone not in html
+    assert national(registry["an"].phone) in html  # shown as people read it
+    assert national(registry["cuong"].phone) not in html
     compose = page(client, reverse("teams:broadcast_compose"))
     assert reverse("teams:broadcast_detail", args=[theirs.pk]) not in compose
     # Naming the other broadcast in the log's filter shows nothing of it.
@@ -422,8 +423,10 @@ def test_the_log_filters_by_status_and_error_code(client, organiser, registry, b
         status=STATUS.FAILED, last_error_code="21614", last_error_reason="not a mobile number"
     )
     client.force_login(organiser)
+    # The log shows numbers as people read them (issue 16).
+    an, chi = national(an), national(chi)
     everything = page(client, reverse("teams:message_log"))
-    assert all(phone in everything for phone in [an, chi, registry["binh"].phone])
+    assert all(phone in everything for phone in [an, chi, national(registry["binh"].phone)])
     assert '<option value="21614">' in everything and '<option value="opted_out">' in everything
 
     failed = page(client, reverse("teams:message_log"), status="failed")
@@ -431,7 +434,8 @@ def test_the_log_filters_by_status_and_error_code(client, organiser, registry, b
     assert "not a mobile number" in failed
 
     opted_out = page(client, reverse("teams:message_log"), error_code="opted_out")
-    assert registry["binh"].phone in opted_out and an not in opted_out and chi not in opted_out
+    binh = national(registry["binh"].phone)
+    assert binh in opted_out and an not in opted_out and chi not in opted_out
 
     delivered = page(client, reverse("teams:message_log"), status="delivered", error_code="21614")
     assert an not in delivered and chi not in delivered

@@ -235,7 +235,7 @@ def test_the_same_phone_with_another_name_is_an_error_on_the_later_row(tmp_path,
         ",Đông Kinh,Tổ 2,Trần Bình,0912345678,,,\n",
     )
     _, err = run(path, "--province", "20", expect_exit=1)
-    assert "line 3, Số điện thoại: +84912345678 is already Nguyễn An on line 2" in err
+    assert "line 3, Số điện thoại: 0912 345 678 is already Nguyễn An on line 2" in err
     assert err.count("error:") == 1  # only the later row is wrong
 
 

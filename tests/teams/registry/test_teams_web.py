@@ -148,7 +148,7 @@ def test_team_page_lists_members_leader_first(client, coordinator, registry):
     client.force_login(coordinator)
     html = page(client, reverse("teams:team_detail", args=[registry["our_team"].pk]))
     assert html.index("Nguyễn Văn An") < html.index("Trần Thị Bình")
-    assert "+84912345678" in html
+    assert "0912 345 678" in html  # as people read it
 
 
 def test_a_coordinator_gets_404_for_another_communes_team_and_volunteer(
@@ -227,7 +227,7 @@ def test_members_are_added_by_phone_and_removed_on_the_team_page(client, coordin
     assert again.status_code == 400
     assert "Lý Văn Cường is already in this team" in again.content.decode()
     unknown = client.post(url, {"phone": "0977 000 111", "role": "member"})
-    assert "No volunteer has the number +84977000111 yet" in unknown.content.decode()
+    assert "No volunteer has the number 0977 000 111 yet" in unknown.content.decode()
 
     response = client.post(reverse("teams:membership_remove", args=[team.pk, membership.pk]))
     assert response.status_code == 302
@@ -345,11 +345,11 @@ def test_a_phone_that_belongs_to_someone_else_is_a_form_error_naming_them(
     response = client.post(reverse("teams:volunteer_new"), data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "+84912345678 already belongs to Nguyễn Văn An" in html
+    assert "0912 345 678 already belongs to Nguyễn Văn An" in html
     assert MISSING not in html
     binh = registry["binh"]
     response = client.post(reverse("teams:volunteer_edit", args=[binh.pk]), data)
-    assert "+84912345678 already belongs to Nguyễn Văn An" in response.content.decode()
+    assert "0912 345 678 already belongs to Nguyễn Văn An" in response.content.decode()
     assert Volunteer.objects.count() == 3
 
 
@@ -672,3 +672,10 @@ def test_a_file_with_missing_columns_cannot_be_confirmed_even_skipping_invalid_r
     assert "<td>1</td><td>Số điện thoại</td><td>this column is missing</td>" in html
     assert "The columns of this file cannot be read" in html
     assert not job.can_be_confirmed
+
+
+def test_a_volunteer_s_form_shows_their_number_as_people_read_it(client, organiser, registry):
+    client.force_login(organiser)
+    html = page(client, reverse("teams:volunteer_edit", args=[registry["an"].pk]))
+    assert 'value="0912 345 678"' in html
+    assert 'value="+84912345678"' not in html

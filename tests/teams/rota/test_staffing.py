@@ -138,7 +138,7 @@ def test_an_unknown_number_is_shown_and_changes_nothing(client, coordinator, cam
     client.force_login(coordinator)
     response = client.post(place_url(shift), {"phone": "0912345678"})
     assert response.status_code == 302
-    assert "No volunteer has the number +84912345678" in " ".join(flash(response))
+    assert "No volunteer has the number 0912 345 678" in " ".join(flash(response))
     assert not ShiftSignup.objects.exists()
 
 
