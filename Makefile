@@ -25,7 +25,7 @@ run: install .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_divisions
 	$(PY) manage.py seed_demo
-	HOST=$(HOST) PORT=$(PORT) PY=$(PY) sh bin/serve
+	HOST=$(HOST) PORT=$(PORT) $(PY) bin/serve.py
 
 lint: install
 	$(VENV)/bin/ruff format --check .

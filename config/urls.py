@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -13,6 +15,8 @@ from sessions.api import api as api_v1
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", lambda request: redirect(static_url("icons/favicon.ico"))),
     path("csp-report", csp_report, name="csp_report"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

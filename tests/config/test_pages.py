@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 MISSING = "!!MISSING"
@@ -83,3 +84,14 @@ def test_signing_out_ends_the_session(client, coordinator):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_site_has_a_favicon_and_app_icons(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("icons/favicon.ico")
+    html = client.get("/accounts/login/").content.decode()
+    for icon in ("icons/favicon.ico", "icons/favicon.svg", "icons/apple-touch-icon.png"):
+        assert icon in html
+        assert finders.find(icon), icon
