@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.audit import import_recorder
 from campaign.models import (
@@ -20,9 +21,9 @@ from campaign.models import (
     ReadinessCheck,
     ReadinessCriterion,
 )
+from lib.day_fields import DayField
 from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+from lib.text import fold_text
 
 
 class CampaignForm(forms.ModelForm):
@@ -39,7 +40,7 @@ class CampaignForm(forms.ModelForm):
             "description",
             "citizen_contact_retention_days",
         ]
-        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+        field_classes = {"start": DayField, "end": DayField}
 
     def __init__(self, *args, provinces, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,6 +52,12 @@ class CampaignForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("end", _("The campaign cannot end before it starts."))
         return cleaned
+
+
+def is_a_rate(name: str) -> bool:
+    """A target named as a share: "tỷ lệ …", "… (%)", "rate of …"."""
+    folded = fold_text(name)
+    return "%" in name or folded.startswith(("ty le", "rate")) or " rate" in folded
 
 
 class OtherTargetsField(forms.CharField):
@@ -78,6 +85,18 @@ class OtherTargetsField(forms.CharField):
                 raise forms.ValidationError(
                     _("Line %(number)s is not “name = number”: %(line)s"),
                     code="malformed",
+                    params={"number": number, "line": line},
+                )
+            if amount < 0:
+                raise forms.ValidationError(
+                    _("Line %(number)s: a target cannot be below zero: %(line)s"),
+                    code="negative",
+                    params={"number": number, "line": line},
+                )
+            if is_a_rate(name) and amount > 100:
+                raise forms.ValidationError(
+                    _("Line %(number)s: a rate is at most 100 %%: %(line)s"),
+                    code="rate_above_100",
                     params={"number": number, "line": line},
                 )
             targets[name] = int(amount) if amount == amount.to_integral_value() else float(amount)
@@ -160,11 +179,10 @@ class ReadinessForm(forms.Form):
             self.fields[f"met_{criterion.pk}"] = forms.BooleanField(
                 label=criterion.text, required=False, initial=check is not None
             )
-            self.fields[f"met_on_{criterion.pk}"] = forms.DateField(
+            self.fields[f"met_on_{criterion.pk}"] = DayField(
                 label=_("met on"),
                 required=False,
                 initial=check.met_on if check else today,
-                widget=DATE_WIDGET,
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label=_("note"),
@@ -216,7 +234,7 @@ class CommuneReportForm(forms.ModelForm):
             "payments_online",
             "note",
         ]
-        widgets = {"period_start": DATE_WIDGET, "period_end": DATE_WIDGET}
+        field_classes = {"period_start": DayField, "period_end": DayField}
 
     def __init__(self, *args, campaign_commune, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,8 +281,8 @@ class AuditFilterForm(forms.Form):
         label=_("By"), required=False, queryset=None, empty_label=_("Anyone")
     )
     subject_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    date_from = DayField(label=pgettext_lazy("start of a date range", "From"), required=False)
+    date_to = DayField(label=pgettext_lazy("end of a date range", "To"), required=False)
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DivisionType(models.TextChoices):
@@ -145,7 +147,7 @@ class Campaign(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("campaign status", "Active")
         CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("name"), max_length=200)
@@ -251,6 +253,7 @@ class CampaignCommune(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],  # a rate, 0-100 %
     )
     eid_activations_target = models.PositiveIntegerField(
         _("e-ID activations"), null=True, blank=True
@@ -518,7 +521,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         EXPORT = "export", _("Export")
         PURGE = "purge", _("Purge")
-        CHANGE = "change", _("Change")
+        CHANGE = "change", pgettext_lazy("audit trail action", "Change")
         IMPORT = "import", _("Import")
         ERASE = "erase", _("Erasure on request")
 

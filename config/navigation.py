@@ -39,7 +39,7 @@ def navigation(request) -> dict:
     roles = session.get(SESSION_KEY)
     if roles is None or time.time() - roles["read_at"] > FRESH_FOR:
         roles = session[SESSION_KEY] = roles_of(user)
-    links = []
+    links = [(_("Today"), reverse("desk:today"))]
     if roles["staff"]:
         links += [
             (_("My campaigns"), reverse("campaign:overview")),

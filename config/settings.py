@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "teams",
     "sessions.apps.HelpSessionsConfig",
     "notifications",
+    "desk",
     "cms",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -185,7 +186,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "campaign:overview"
+LOGIN_REDIRECT_URL = "desk:today"
 LOGOUT_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -210,6 +211,8 @@ LANGUAGE_CODE = "vi"  # before Wagtail's first migration: it creates the first l
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-wagtail"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
+# 07/12/2026, 07:30 in both languages (config/formats).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -16,7 +16,11 @@ from sessions.api import api as api_v1
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
-    path("favicon.ico", lambda request: redirect(static_url("icons/favicon.ico"))),
+    path(
+        "favicon.ico",
+        lambda request: redirect(static_url("icons/favicon.ico")),
+        name="favicon",
+    ),
     path("csp-report", csp_report, name="csp_report"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -34,6 +38,7 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("today/", include("desk.urls")),
     path("campaign/", include("campaign.urls")),
     path("teams/", include("teams.urls")),
     path("search/", include("cms.urls")),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign.access import visible_campaigns
 from campaign.models import Campaign, Commune, ServiceType
+from lib.day_fields import DayField
 from sessions.models import HelpSession
 from teams.registry.forms import CommuneChoiceField
 
@@ -21,12 +22,7 @@ LAST_DAY = date(2099, 12, 31)
 
 
 def day_field(label):
-    return forms.DateField(
-        label=label,
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("Enter a date as YYYY-MM-DD.")},
-    )
+    return DayField(label=label, required=False)
 
 
 class SessionFilterForm(forms.Form):
@@ -58,7 +54,7 @@ class SessionFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": gettext_lazy("e.g. nguyen van an")}
         ),
     )
-    date_from = day_field(gettext_lazy("From"))
+    date_from = day_field(pgettext_lazy("start of a date range", "From"))
     date_to = day_field(pgettext_lazy("end of a date range", "To"))
     service = forms.ModelChoiceField(
         label=gettext_lazy("Service"),

@@ -8,6 +8,7 @@ from teams.rota.views import (
     calendars,
     coverage,
     my_shifts,
+    placing,
     roster,
     shift_answer,
     shifts,
@@ -70,7 +71,10 @@ urlpatterns += [
     path("shifts/new/", shifts.shift_new, name="shift_new"),
     path("shifts/<int:pk>/edit/", shifts.shift_edit, name="shift_edit"),
     path("shifts/<int:pk>/cancel/", shifts.shift_cancel, name="shift_cancel"),
-    path("shifts/<int:pk>/place/", shifts.place_on_shift, name="place_on_shift"),
+    path("shifts/<int:pk>/place/", placing.place_on_shift, name="place_on_shift"),
+    path("shifts/<int:pk>/candidates/", placing.shift_candidates, name="shift_candidates"),
+    path("shifts/signups/<int:pk>/remove/", placing.remove_from_shift, name="remove_from_shift"),
+    path("shifts/signups/<int:pk>/move/", placing.move_to_shift, name="move_to_shift"),
 ]
 
 # Staffing: volunteers assigned to communes, one at a time or from a spreadsheet.

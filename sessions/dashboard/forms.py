@@ -47,7 +47,7 @@ class DashboardFilterForm(forms.Form):
             "invalid_choice": gettext_lazy("There is no commune %(value)s among yours.")
         },
     )
-    date_from = day_field(gettext_lazy("From"))
+    date_from = day_field(pgettext_lazy("start of a date range", "From"))
     date_to = day_field(pgettext_lazy("end of a date range", "To"))
 
     def __init__(self, *args, communes=None, **kwargs):

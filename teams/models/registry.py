@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.models import Commune, Province, Role
 from lib.text import fold
@@ -93,7 +94,7 @@ class Volunteer(models.Model):
         _("languages spoken"), default=list, blank=True, help_text=_("For example Tày, Nùng")
     )
     skills = models.JSONField(_("skills"), default=list, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("team", "active"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

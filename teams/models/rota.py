@@ -4,6 +4,7 @@ for which shift and came, and the private calendar feeds of shifts."""
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from campaign.models import Campaign, Commune, campaign_tag
 from teams.models.registry import (
@@ -245,7 +246,7 @@ class CalendarFeed(models.Model):
         owner = (
             self.volunteer.full_name if self.volunteer_id else f"{self.commune} ({self.campaign})"
         )
-        state = _("revoked") if self.revoked_at else _("live")
+        state = _("revoked") if self.revoked_at else pgettext("calendar feed", "live")
         return f"{owner}: {state}"
 
     @property

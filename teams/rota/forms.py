@@ -6,11 +6,12 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign import access
 from campaign.forms import CampaignSpreadsheetForm
 from campaign.models import Campaign, Commune
+from lib.day_fields import DayField, MomentField
 from notifications.phones import InvalidPhone, national, normalise_mobile
 from teams.models import Assignment, Shift, Volunteer
 from teams.registry.forms import (
@@ -27,17 +28,15 @@ class AssignmentForm(forms.Form):
     )
     commune = CommuneChoiceField(label=gettext_lazy("Commune"), queryset=Commune.objects.none())
     phone = forms.CharField(label=gettext_lazy("Volunteer's mobile number"), max_length=40)
-    starts_on = forms.DateField(
-        label=gettext_lazy("From"),
+    starts_on = DayField(
+        label=pgettext_lazy("start of a date range", "From"),
         required=False,
         help_text=gettext_lazy("Empty: the campaign's start"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    ends_on = forms.DateField(
-        label=gettext_lazy("To"),
+    ends_on = DayField(
+        label=pgettext_lazy("end of a date range", "To"),
         required=False,
         help_text=gettext_lazy("Empty: the campaign's end"),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, campaigns, user, **kwargs):
@@ -203,14 +202,10 @@ class RosterCommunesForm(forms.Form):
 class ShiftForm(forms.ModelForm):
     """A shift's place, times and needs; a shift is always put in the future."""
 
-    starts_at = forms.DateTimeField(
-        label=gettext_lazy("Starts"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    ends_at = forms.DateTimeField(
+    starts_at = MomentField(label=gettext_lazy("Starts"))
+    ends_at = MomentField(
         label=gettext_lazy("Ends"),
         help_text=gettext_lazy("A night shift ends on the next day."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     volunteers_needed = forms.IntegerField(
         label=gettext_lazy("Volunteers needed"),

@@ -9,6 +9,8 @@ The messages around an answer are queued here too: the invitation a volunteer ge
 when a coordinator places them, and the notice a coordinator gets when someone declines.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +23,9 @@ from notifications.outbox import queue_message
 from teams.models import ShiftSignup, Volunteer
 
 SALT = "teams.shift-link"
+# A volunteer who declined may take it back this long after; the coordinators are told
+# once it has passed.
+UNDO_DECLINE = timedelta(minutes=10)
 
 
 def shift_token(signup_id: int) -> str:
@@ -94,6 +99,8 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             "at %(time)s. The place is open again."
         ) % _shift_values(signup)
     count = 0
+    # Sent once the volunteer can no longer take the decline back (withdraw_decline_notices).
+    send_at = timezone.now() + UNDO_DECLINE
     for coordinator in coordinators_to_tell(signup):
         queue_message(
             coordinator.phone,
@@ -103,6 +110,16 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             key=f"decline:{signup.pk}:{coordinator.pk}",
             **signup.shift.campaign.sms_sender,
             subject=signup,
+            send_at=send_at,
         )
         count += 1
     return count
+
+
+def withdraw_decline_notices(signup: ShiftSignup) -> int:
+    """The volunteer took their decline back: the coordinators' notices not yet sent go
+    (deleted, so a later decline is told again under the same keys)."""
+    deleted, _counts = Message.objects.filter(
+        idempotency_key__startswith=f"decline:{signup.pk}:", status=Message.Status.QUEUED
+    ).delete()
+    return deleted

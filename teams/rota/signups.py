@@ -14,7 +14,11 @@ from django.utils.translation import gettext as _
 from campaign import audit
 from lib.text import fold
 from teams.models import Assignment, Shift, ShiftSignup, Volunteer
-from teams.rota.links import link_expired, tell_coordinators_of_decline
+from teams.rota.links import (
+    link_expired,
+    tell_coordinators_of_decline,
+    withdraw_decline_notices,
+)
 from teams.rota.reminders import schedule_reminders, shift_changed
 
 
@@ -131,6 +135,7 @@ def answer(signup: ShiftSignup, choice: str, *, via: str) -> str | None:
                 signup.status = sign_up(signup.volunteer, signup.shift).status
             except Refused as refusal:
                 return str(refusal)
+            withdraw_decline_notices(signup)  # a decline taken back is not told
         elif choice == "decline" and signup.status != ShiftSignup.Status.DECLINED:
             decline(signup)
             tell_coordinators_of_decline(signup)

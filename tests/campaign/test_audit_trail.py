@@ -534,7 +534,10 @@ def test_a_volunteers_own_answers_and_sign_ups_are_recorded_as_theirs(
     assert AuditEvent.objects.filter(subject_type="teams.shiftsignup").count() == 1
 
     client.force_login(thu.user)
-    client.post(reverse("teams:my_shift_action", args=[invited.pk]), {"action": "decline"})
+    client.post(
+        reverse("teams:my_shift_action", args=[invited.pk]),
+        {"action": "decline", "confirmed": "yes"},
+    )
     declined = AuditEvent.objects.filter(subject_type="teams.shiftsignup").first()
     assert declined.details["fields"]["status"] == {"from": "confirmed", "to": "declined"}
     assert (declined.actor, declined.details["via"]) == (thu.user, "my shifts")

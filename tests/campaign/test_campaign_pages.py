@@ -91,7 +91,7 @@ def test_an_organiser_sets_how_long_citizens_numbers_are_kept(client, organiser,
     campaign.refresh_from_db()
     assert campaign.contacts_purged_after == date(2026, 12, 7)
     detail = client.get(reverse("campaign:campaign_detail", args=[campaign.pk]))
-    assert "kept until 12/07/2026, then erased" in detail.content.decode()
+    assert "kept until 07/12/2026, then erased" in detail.content.decode()
     for wrong, message in (("", "This field is required."), ("-1", "greater than or equal to 0")):
         response = client.post(url, campaign_data(lang_son, citizen_contact_retention_days=wrong))
         assert message in str(response.context["form"].errors["citizen_contact_retention_days"])
@@ -308,3 +308,43 @@ def test_an_organiser_sees_their_campaign_before_any_commune_takes_part(
     assert client.get(url).status_code == 404
     campaign.add_all_communes()
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("online_application_rate_target", "150", "less than or equal to 100"),
+        ("online_application_rate_target", "-1", "greater than or equal to 0"),
+        ("citizens_target", "-5", "greater than or equal to 0"),
+        ("other_targets", "hồ sơ số hoá = -3", "Line 1: a target cannot be below zero"),
+        ("other_targets", "wifi = 3\ntỷ lệ thanh toán = 120", "Line 2: a rate is at most 100 %"),
+        ("other_targets", "payments (%) = 101", "Line 1: a rate is at most 100 %"),
+    ],
+)
+def test_targets_are_checked_by_kind_rates_0_to_100_counts_not_below_zero(
+    client, organiser, lang_son, field, typed, message
+):
+    campaign = make_campaign(lang_son)
+    first = campaign.campaign_communes.order_by("commune__name").first()
+    client.force_login(organiser)
+    data = targets_data(campaign, changes={first.commune_id: {field: typed}})
+    response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    first.refresh_from_db()
+    assert (first.online_application_rate_target, first.citizens_target) == (None, None)
+    assert first.other_targets == {}
+
+
+def test_a_count_named_like_a_rate_word_elsewhere_may_pass_100(client, organiser, lang_son):
+    campaign = make_campaign(lang_son)
+    first = campaign.campaign_communes.order_by("commune__name").first()
+    client.force_login(organiser)
+    data = targets_data(
+        campaign,
+        changes={first.commune_id: {"other_targets": "hộ kinh doanh thanh toán = 350"}},
+    )
+    response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.other_targets == {"hộ kinh doanh thanh toán": 350}

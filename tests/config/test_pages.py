@@ -47,7 +47,7 @@ def test_signing_in_leads_to_the_communes_one_looks_after(
         follow=True,
     )
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("campaign:overview")
+    assert response.redirect_chain[-1][0] == reverse("desk:today")
     html = response.content.decode()
     for commune in coordinated_communes:
         assert commune.name in html

@@ -32,7 +32,8 @@ from tests.permissions.world import DONE, FORBIDDEN, LOGIN, UNCHANGED
 
 CAMPAIGN = [
     # Campaigns.
-    Case("campaign:overview", "the start page", at("campaign:overview"), SIGNED_IN, scoped=True),
+    Case("desk:today", "the first screen", at("desk:today"), SIGNED_IN, scoped=True),
+    Case("campaign:overview", "my campaigns", at("campaign:overview"), SIGNED_IN, scoped=True),
     Case(
         "campaign:campaign_new",
         "the new campaign form",

@@ -36,6 +36,7 @@ from tests.permissions.world import (
 SITE = [
     # The site's own routes outside the apps, and the API.
     Case("healthz", "the health check", at("healthz"), PUBLIC),
+    Case("favicon", "the favicon", at("favicon"), PUBLIC),
     # Browsers post what the content security policy refused, signed in or not.
     Case(
         "csp_report",

@@ -423,8 +423,12 @@ def test_the_commune_menu_offers_only_the_coordinators_communes(
             "Commune",
             "There is no commune 99999999999999999999999 among yours.",
         ),
-        ({"date_from": "yesterday"}, "From", "Enter a date as YYYY-MM-DD."),
-        ({"date_to": "2026-02-31"}, "To", "Enter a date as YYYY-MM-DD."),
+        (
+            {"date_from": "yesterday"},
+            "From",
+            "Write the day as dd/mm/yyyy, for example 07/12/2026.",
+        ),
+        ({"date_to": "2026-02-31"}, "To", "Write the day as dd/mm/yyyy, for example 07/12/2026."),
         ({"date_to": "9999-12-31"}, "To", "Enter a date between 2000 and 2099."),
         ({"date_from": "0001-01-01"}, "From", "Enter a date between 2000 and 2099."),
         (
@@ -480,7 +484,10 @@ def test_an_export_with_a_bad_filter_is_refused_and_not_recorded(
         reverse("help_sessions:session_export", args=[file_format]), {"date_from": "soon"}
     )
     assert response.status_code == 400
-    assert ">From</a>: Enter a date as YYYY-MM-DD." in response.content.decode()
+    assert (
+        ">From</a>: Write the day as dd/mm/yyyy, for example 07/12/2026."
+        in response.content.decode()
+    )
     assert not AuditEvent.objects.exists()
 
 

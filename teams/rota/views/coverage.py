@@ -5,13 +5,14 @@ may not see is a 404."""
 
 from datetime import timedelta
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import Campaign, CampaignCommune, Commune
-from teams.models import Shift
+from teams.models import Shift, ShiftSignup
 from teams.rota.coverage import (
     Cell,
     coverage_by_commune_and_day,
@@ -45,15 +46,31 @@ def coverage_commune(request, campaign_id, commune_id):
             starts_at__lt=local_midnight(week.sunday + timedelta(days=1)),
         )
     ).order_by("starts_at", "place")
+    shifts = shifts.prefetch_related(
+        Prefetch(
+            "signups",
+            ShiftSignup.objects.filter(status__in=ShiftSignup.HOLDS_A_PLACE)
+            .select_related("volunteer")
+            .order_by("volunteer__full_name"),
+            to_attr="holding",
+        )
+    )
     by_day = {day: [] for day in week.days}
     now = timezone.now()
+    open_shifts = []
     for shift in shifts:
         # Someone can still be placed on a live shift that has not started.
         shift.can_be_placed_on = shift.cancelled_at is None and shift.starts_at > now
         shift.is_understaffed = (
             shift.cancelled_at is None and shift.places_held < shift.volunteers_needed
         )
+        shift.places_left = max(shift.volunteers_needed - shift.places_held, 0)
+        shift.card_tag = f"card shift-{shift.pk}"  # placing.card_tag
         by_day[timezone.localtime(shift.starts_at).date()].append(shift)
+        if shift.can_be_placed_on:
+            open_shifts.append(shift)
+    for shift in open_shifts:  # where someone on this shift may be moved to
+        shift.move_to = [other for other in open_shifts if other.pk != shift.pk]
     return render(
         request,
         "teams/coverage_commune.html",

@@ -21,7 +21,7 @@ from teams.models import Assignment, Shift, ShiftSignup
 from teams.rota.assignments import current_campaign
 from teams.rota.attendance import NotNow, check_in, check_out, hours_worked, is_under_way
 from teams.rota.coverage import places_held_of_each_shift
-from teams.rota.links import link_expired
+from teams.rota.links import UNDO_DECLINE, link_expired
 from teams.rota.signups import CHOICES, Refused, answer, sign_up, signups_with_shifts
 
 
@@ -43,6 +43,7 @@ def my_shifts(request):
         signup.under_way = is_under_way(signup, now=now)
         signup.can_answer = not link_expired(signup, now=now)
     campaign = current_campaign(volunteer, timezone.localdate(now))
+    declined = may_take_back(request, now)
     return render(
         request,
         "teams/my_shifts.html",
@@ -52,8 +53,23 @@ def my_shifts(request):
             "open_shifts": open_shifts(volunteer, now),
             "campaign": campaign,
             "hours": hours_worked(volunteer, campaign) if campaign else None,
+            "declined": list(
+                signups_with_shifts().filter(
+                    pk__in=declined, volunteer=volunteer, status=ShiftSignup.Status.DECLINED
+                )
+            ),
         },
     )
+
+
+UNDO_SESSION_KEY = "declined_shifts"  # {signup pk: when it was declined, a timestamp}
+
+
+def may_take_back(request, now) -> list[int]:
+    """The sign-ups this person declined on this page less than UNDO_DECLINE ago."""
+    since = (now - UNDO_DECLINE).timestamp()
+    declined = request.session.get(UNDO_SESSION_KEY, {})
+    return [int(pk) for pk, at in declined.items() if at > since]
 
 
 OPEN_SHIFTS_DAYS = 7
@@ -106,8 +122,28 @@ def my_shift_action(request, pk: int):
     signup = get_object_or_404(signups_with_shifts(), pk=pk, volunteer=volunteer)
     action = request.POST.get("action")
     problem = None
-    if action in CHOICES:
+    done = _("Saved.")
+    if action == "decline" and request.POST.get("confirmed") != "yes":
+        # The biggest button of the page: ask first, naming the shift.
+        return render(request, "teams/decline_confirm.html", {"signup": signup})
+    if action == "undo":
+        if signup.pk in may_take_back(request, timezone.now()):
+            problem = answer(signup, "confirm", via="my shifts, taken back")
+            done = _("Your place is kept: you are expected again.")
+        else:
+            problem = _("it is too late to take it back; ask your coordinator")
+    elif action in CHOICES:
         problem = answer(signup, action, via="my shifts")
+        if action == "decline" and not problem:
+            declined = request.session.get(UNDO_SESSION_KEY, {})
+            declined[str(signup.pk)] = timezone.now().timestamp()
+            request.session[UNDO_SESSION_KEY] = declined
+            done = _(
+                "You told us you cannot come to %(shift)s. You can take it back for ten "
+                "minutes, then your coordinator is told."
+            ) % {"shift": str(signup.shift)}
+        elif action == "confirm":
+            done = _("Thank you, you are expected.")
     elif action in ("check_in", "check_out"):
         tracked = audit.Tracked(signup, actor=request.user, details={"via": "my shifts"})
         try:
@@ -121,5 +157,5 @@ def my_shift_action(request, pk: int):
     if problem:
         messages.error(request, _("Not done: %(reason)s.") % {"reason": problem})
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done)
     return redirect("teams:my_shifts")

@@ -1,4 +1,4 @@
-"""Shifts one by one: added, changed, cancelled, and a volunteer placed on one.
+"""Shifts one by one: added, changed and cancelled (people are placed in `placing`).
 
 Coordinators and organisers change the shifts of the communes they see. A new time
 moves the shift's waiting reminders, a cancelled shift withdraws them, and a shift that
@@ -11,20 +11,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaigns
 from campaign.models import CampaignCommune, Commune
-from notifications.phones import InvalidPhone, national, normalise_mobile
-from teams.models import Shift, Volunteer
+from teams.models import Shift
 from teams.rota.coverage import monday_of
 from teams.rota.forms import ShiftForm
-from teams.rota.links import invite
 from teams.rota.reminders import shift_changed
-from teams.rota.signups import Refused, cancel_shift, move_shift, sign_up
+from teams.rota.signups import cancel_shift, move_shift
 
 
 def commune_week_url(shift: Shift) -> str:
@@ -126,43 +123,3 @@ def as_id(value) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-
-
-@campaign_staff_required
-@require_POST
-def place_on_shift(request, pk):
-    """A coordinator puts a volunteer, found by phone number, on a shift and invites them."""
-    shift = get_object_or_404(
-        Shift.objects.visible_to(request.user).select_related("commune", "campaign"), pk=pk
-    )
-    back = commune_week_url(shift)
-    try:
-        phone = normalise_mobile(request.POST.get("phone", "")).e164
-    except InvalidPhone as error:
-        messages.error(request, capfirst(str(error)))
-        return redirect(back)
-    volunteer = Volunteer.objects.filter(phone=phone).first()
-    if volunteer is None:
-        messages.error(
-            request,
-            _("No volunteer has the number %(phone)s yet: add them first.")
-            % {"phone": national(phone)},
-        )
-        return redirect(back)
-    try:
-        with transaction.atomic():
-            signup = sign_up(volunteer, shift, placed_by_coordinator=True)
-            audit.record_change(signup, "created", actor=request.user)
-    except Refused as reason:
-        messages.error(
-            request,
-            _("%(name)s was not placed: %(reason)s.")
-            % {"name": volunteer.full_name, "reason": reason},
-        )
-        return redirect(back)
-    invite(signup)
-    messages.success(
-        request,
-        _("%(name)s was placed on the shift and invited by SMS.") % {"name": volunteer.full_name},
-    )
-    return redirect(back)

@@ -109,7 +109,7 @@ def test_placing_a_volunteer_invites_them_with_the_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(place_url(shift), {"phone": "0912 345 678"})
     assert response.status_code == 302
-    assert response["Location"].endswith("?week=2026-11-30")
+    assert response["Location"].endswith(f"?week=2026-11-30#shift-{shift.pk}")
     signup = ShiftSignup.objects.get(shift=shift, volunteer=mai)
     assert signup.status == ShiftSignup.Status.INVITED
     invitation = Message.objects.get(kind="shift_invitation")

@@ -263,7 +263,36 @@ def test_confirm_and_decline_from_the_phone_page(client, mai_account, invited, c
     action = reverse("teams:my_shift_action", args=[invited.pk])
     assert client.post(action, {"action": "confirm"}).status_code == 302
     assert status_of(invited) == ShiftSignup.Status.CONFIRMED
-    client.post(action, {"action": "decline"})
+    asked = client.post(action, {"action": "decline"})  # the big button asks first
+    assert asked.status_code == 200
+    assert "Bạn không đến được?" in asked.content.decode()
+    assert status_of(invited) == ShiftSignup.Status.CONFIRMED
+    client.post(action, {"action": "decline", "confirmed": "yes"})
+    assert status_of(invited) == ShiftSignup.Status.DECLINED
+    notice = Message.objects.get(kind="decline_notice", recipient=coordinator_phone)
+    assert notice.next_attempt_at > timezone.now() + timedelta(minutes=9)  # after the undo
+
+
+def test_a_decline_can_be_taken_back_for_ten_minutes(
+    client, mai_account, invited, coordinator_phone, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=True)
+    client.force_login(mai_account)
+    action = reverse("teams:my_shift_action", args=[invited.pk])
+    client.post(action, {"action": "decline", "confirmed": "yes"})
+    page = client.get(reverse("teams:my_shifts")).content.decode()
+    assert "Bạn đã báo không đến được ca" in page
+    assert "Hoàn tác: tôi sẽ đến" in page
+
+    client.post(action, {"action": "undo"})
+    assert status_of(invited) == ShiftSignup.Status.CONFIRMED
+    assert not Message.objects.filter(kind="decline_notice").exists()  # never told
+    assert "Chỗ của bạn vẫn được giữ" in client.get(reverse("teams:my_shifts")).content.decode()
+
+    client.post(action, {"action": "decline", "confirmed": "yes"})
+    time_machine.shift(timedelta(minutes=11))
+    assert "Hoàn tác" not in client.get(reverse("teams:my_shifts")).content.decode()
+    client.post(action, {"action": "undo"})
     assert status_of(invited) == ShiftSignup.Status.DECLINED
     assert Message.objects.filter(kind="decline_notice", recipient=coordinator_phone).exists()
 
