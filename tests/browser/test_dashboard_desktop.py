@@ -89,7 +89,7 @@ def sign_in(page):
     page.get_by_label("Tên đăng nhập").fill("organiser")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/campaign/")
+    page.wait_for_url("**/today/")
 
 
 def test_the_organiser_reads_filters_and_exports_the_dashboard_on_a_desktop(desktop, campaign):

@@ -28,9 +28,11 @@ def test_demo_organiser_signs_in_and_sees_their_province(page, demo_accounts):
     page.get_by_label("Tên đăng nhập").fill("organiser")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/campaign/")
+    page.wait_for_url("**/today/")
     assert "Xin chào" in page.locator("h1").inner_text()
     assert page.get_by_text("Ban tổ chức tỉnh – Lạng Sơn").is_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Chiến dịch của tôi").click()
+    page.wait_for_url("**/campaign/")
     assert page.locator(".columns li").count() == 65
 
 

@@ -11,7 +11,7 @@ def signed_in(page, organiser):
     page.locator("#id_username").fill("organiser")
     page.locator("#id_password").fill("correct horse battery staple")
     page.locator("form button[type=submit]").last.click()
-    page.wait_for_url("**/campaign/")
+    page.wait_for_url("**/today/")
     return page
 
 
