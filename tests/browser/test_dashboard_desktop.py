@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from campaign.models import Campaign, CampaignCommune, CommuneReport
 from sessions.recording import record_sessions
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.usefixtures("home_pages", "service_catalogue")
 PASSWORD = "correct horse battery staple"
 
 
-def vi(text):
+def vi(text, context=None):
     with translation.override("vi"):
-        return gettext(text)
+        return pgettext(context, text) if context else gettext(text)
 
 
 @pytest.fixture
@@ -121,7 +121,7 @@ def test_the_organiser_reads_filters_and_exports_the_dashboard_on_a_desktop(desk
 
     # One commune: the figures follow the filter.
     page.locator("#id_commune").select_option(str(second.pk))
-    page.get_by_role("button", name=vi("Show")).click()
+    page.get_by_role("button", name=vi("Show", "filter button")).click()
     page.wait_for_url(f"**/dashboard/{campaign.pk}/?*commune={second.pk}*")
     assert page.locator("[data-figure=citizens]").inner_text() == "10"
     assert communes.locator("tbody tr").count() == 1
