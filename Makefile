@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast checks lint bench load audit messages clean
+.PHONY: install run test test-fast checks lint bench load audit messages screenshots clean
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,12 @@ audit:
 		$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1; }
 	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip \
 		-r requirements.txt -r requirements-dev.txt
+
+# Every signed-in page for each role that uses it, at 360 and 1366 px, into screenshots/
+# (open screenshots/index.html), from a throwaway demo database; then the pages wider
+# than a phone and their console errors. SCREENSHOTS_ARGS="--role coordinator" for one.
+screenshots: install
+	$(PY) bin/screenshots.py $(SCREENSHOTS_ARGS)
 
 messages: install
 	DEBUG=true $(PY) manage.py makemessages --locale vi --no-obsolete --ignore '.venv/*'
