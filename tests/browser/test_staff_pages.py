@@ -142,20 +142,18 @@ def a_guide():
     guide.save_revision().publish()
 
 
-def build_world():
-    """The demo accounts, and a little of everything their pages show, in the first of
-    the coordinator's communes."""
-    load_divisions([LANG_SON])
-    restore_what_migrations_made()
+def accounts():
+    """The demo accounts of every role, by role."""
     campaign_demo.seed(stdout=None)
     reviewer = get_user_model().objects.create_user(
         "reviewer", password=DEMO_PASSWORD, first_name="Hà Thị Thảo"
     )
     reviewer.groups.add(Group.objects.get(name="Moderators"))
-    a_guide()
-    users = {role: get_user_model().objects.get(username=name) for role, name in ACCOUNTS.items()}
-    province = Province.objects.get(code=LANG_SON)
-    commune = province.communes.order_by("code").first()
+    return {role: get_user_model().objects.get(username=name) for role, name in ACCOUNTS.items()}
+
+
+def a_campaign(province, commune):
+    """A running campaign of every commune, with a readiness checklist and one report."""
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         name="45 ngày đêm hỗ trợ chuyển đổi số",
@@ -179,6 +177,11 @@ def build_world():
         applications_received=120,
         applications_online=30,
     )
+    return campaign
+
+
+def a_team(campaign, commune, volunteer_account):
+    """A team of three assigned to the campaign, the first of them the demo volunteer."""
     team = Team.objects.create(
         commune=commune, name="Tổ công nghệ số cộng đồng 1", village="Thôn 1"
     )
@@ -187,7 +190,7 @@ def build_world():
             full_name=name, phone=phone, home_commune=commune, user=user, organisation="Đoàn xã"
         )
         for name, phone, user in (
-            ("Lương Thu Hà", "+84912000001", users["volunteer"]),
+            ("Lương Thu Hà", "+84912000001", volunteer_account),
             ("Nông Văn Sơn", "+84912000002", None),
             ("Hoàng Thị Mai", "+84912000003", None),
         )
@@ -195,11 +198,16 @@ def build_world():
     for person, role in zip(people, Membership.Role.values, strict=True):
         Membership.objects.create(team=team, volunteer=person, role=role)
         Assignment.objects.create(volunteer=person, campaign=campaign, commune=commune)
-    # A shift a day this week, each short of people, and one tomorrow afternoon.
+    return team, people
+
+
+def a_week_of_shifts(campaign, commune):
+    """A shift a day this week, each short of people, and one tomorrow afternoon."""
+    today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     starts = [local(monday + timedelta(days=day), 7) for day in range(7)]
     starts.append(local(today + timedelta(days=1), 13))
-    shifts = [
+    return [
         Shift.objects.create(
             campaign=campaign,
             commune=commune,
@@ -209,8 +217,22 @@ def build_world():
         )
         for start in starts
     ]
-    sign_up(people[0], shifts[-1])
-    audit.record_change(shifts[-1], "created", actor=users["organiser"])
+
+
+def build_world():
+    """The demo accounts, and a little of everything their pages show, in the first of
+    the coordinator's communes."""
+    load_divisions([LANG_SON])
+    restore_what_migrations_made()
+    users = accounts()
+    a_guide()
+    province = Province.objects.get(code=LANG_SON)
+    commune = province.communes.order_by("code").first()
+    campaign = a_campaign(province, commune)
+    team, people = a_team(campaign, commune, users["volunteer"])
+    tomorrow = a_week_of_shifts(campaign, commune)[-1]
+    sign_up(people[0], tomorrow)
+    audit.record_change(tomorrow, "created", actor=users["organiser"])
     record_sessions(
         people[0],
         [
