@@ -144,7 +144,8 @@ class Page:
 
 # fmt: off
 PAGES = [
-    # Signed in: the start page.
+    # Signed in: the first screen, and the campaigns page.
+    Page("today", STAFF + VOLUNTEER + CMS, lambda s: url("desk:today")),
     Page("start", STAFF + VOLUNTEER, lambda s: url("campaign:overview")),
     # Campaigns, their targets, readiness and reports.
     Page("campaign-new", ORGANISER, lambda s: url("campaign:campaign_new")),

@@ -34,3 +34,16 @@ NOT_ALPHANUMERIC = re.compile(r"[^0-9a-z]+")
 def compact_key(text: str) -> str:
     """fold() without spaces or punctuation: "Xã/Phường" -> "xaphuong", "Mã xã" -> "maxa"."""
     return NOT_ALPHANUMERIC.sub("", fold(text))
+
+
+DIGIT_RUNS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple:
+    """Sorts names as people read them: "Tổ 2" before "Tổ 11", diacritics and case
+    aside ("Tổ thôn Bản Chu" with the Bs). Numbers compare as numbers."""
+    return tuple(
+        (1, int(part), "") if part.isdigit() else (0, 0, part)
+        for part in DIGIT_RUNS.split(fold(text))
+        if part
+    )

@@ -4,13 +4,15 @@ from uuid import uuid4
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign.access import messageable_campaigns, organises_campaign
 from campaign.models import Campaign, Commune
+from lib.day_fields import DayField
 from notifications.models import Message
 from notifications.segments import normalise as normalise_sms
 from teams.broadcasts import sending as broadcasts
+from teams.broadcasts.message_log import KINDS
 from teams.broadcasts.sending import DEFAULT_BRAND
 from teams.models import Broadcast, Team
 from teams.registry.forms import (
@@ -140,17 +142,34 @@ class BroadcastForm(forms.Form):
 
 
 class MessageFilterForm(forms.Form):
+    """The message log's filters, named as in the query string; each may be left empty."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    commune = CommuneChoiceField(
+        label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False
+    )
+    date_from = DayField(label=pgettext_lazy("start of a date range", "From"), required=False)
+    date_to = DayField(label=pgettext_lazy("end of a date range", "To"), required=False)
     error_code = forms.ChoiceField(label=gettext_lazy("Reason"), required=False)
     broadcast = forms.ModelChoiceField(
         queryset=Broadcast.objects.none(), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, broadcasts, error_codes, **kwargs):
+    def __init__(self, *args, broadcasts, error_codes, communes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["broadcast"].queryset = broadcasts
+        self.fields["kind"].choices = [("", _("All kinds")), *KINDS.items()]
         self.fields["status"].choices = [("", _("All statuses")), *Message.Status.choices]
+        self.fields["commune"].queryset = communes
         self.fields["error_code"].choices = [
             ("", _("All reasons")),
             *((code, code) for code in error_codes),
         ]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and last and last < first:
+            self.add_error("date_to", _("The last day comes before the first."))
+        return data

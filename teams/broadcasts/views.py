@@ -4,16 +4,19 @@ delivery, the message log and each campaign's totals."""
 import hashlib
 import json
 import logging
+from datetime import datetime, time, timedelta
 from uuid import uuid4
 
 from django.contrib import messages
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from campaign.access import campaign_staff_required, messageable_campaigns
+from campaign.models import Commune
 from lib.pagination import paginate
 from notifications.models import Message
 from notifications.segments import (
@@ -22,6 +25,7 @@ from notifications.segments import (
     GSM_7_EXTENSION,
     GSM_7_REPLACEMENTS,
 )
+from teams.broadcasts import message_log as message_log_of
 from teams.broadcasts import sending as broadcasts
 from teams.broadcasts.forms import BroadcastForm, MessageFilterForm
 from teams.models import Broadcast
@@ -192,7 +196,8 @@ def broadcast_detail(request, pk):
 
 @campaign_staff_required
 def message_log(request):
-    visible = broadcasts.messages_visible_to(request.user)
+    """Every SMS of every kind about what the user sees, newest first, filtered."""
+    visible = message_log_of.messages_for(request.user)
     error_codes = (
         visible.exclude(last_error_code="")
         .order_by("last_error_code")
@@ -205,24 +210,41 @@ def message_log(request):
             "team__commune", "commune", "campaign"
         ),
         error_codes=list(error_codes),
+        communes=Commune.objects.visible_to(request.user).order_by("name", "pk"),
     )
     shown, broadcast = visible, None
     if filter_form.has_error("broadcast"):  # not one the user may see
         raise Http404
     if filter_form.is_valid():
-        if status := filter_form.cleaned_data["status"]:
-            shown = shown.filter(status=status)
-        if error_code := filter_form.cleaned_data["error_code"]:
-            shown = shown.filter(last_error_code=error_code)
-        if broadcast := filter_form.cleaned_data["broadcast"]:
-            shown = shown.filter(subject_id=str(broadcast.pk))
+        shown = filtered_messages(shown, filter_form.cleaned_data)
+        broadcast = filter_form.cleaned_data["broadcast"]
+    elif filter_form.is_bound:
+        shown = shown.none()
     page, page_query = paginate(request, shown.order_by("-created_at", "-pk"))
     messages_shown = list(page)
-    # The page's broadcasts in one query, not one per row.
+    # The page's broadcasts and communes in one query each, not one per row.
+    broadcast_ids = {
+        int(message.subject_id)
+        for message in messages_shown
+        if message.kind == broadcasts.KIND and message.subject_id.isdigit()
+    }
     of_page = Broadcast.objects.select_related("team__commune", "commune", "campaign").in_bulk(
-        {int(message.subject_id) for message in messages_shown}
+        broadcast_ids
     )
-    rows = [(message, of_page.get(int(message.subject_id))) for message in messages_shown]
+    communes = Commune.objects.in_bulk(
+        {message_log_of.commune_of(message) for message in messages_shown} - {None}
+    )
+    rows = [
+        {
+            "message": message,
+            "kind": message_log_of.kind_label(message.kind),
+            "broadcast": of_page.get(int(message.subject_id))
+            if message.kind == broadcasts.KIND and message.subject_id.isdigit()
+            else None,
+            "commune": communes.get(message_log_of.commune_of(message)),
+        }
+        for message in messages_shown
+    ]
     return render(
         request,
         "teams/message_list.html",
@@ -234,6 +256,31 @@ def message_log(request):
             "page_query": page_query,
         },
     )
+
+
+def filtered_messages(messages, data):
+    if data["kind"]:
+        messages = messages.filter(kind=data["kind"])
+    if data["status"]:
+        messages = messages.filter(status=data["status"])
+    if data["error_code"]:
+        messages = messages.filter(last_error_code=data["error_code"])
+    if data["broadcast"]:
+        messages = messages.filter(kind=broadcasts.KIND, subject_id=str(data["broadcast"].pk))
+    if data["commune"]:
+        messages = messages.filter(tag__endswith=f":commune:{data['commune'].pk}")
+    zone = timezone.get_current_timezone()
+    if data["date_from"]:
+        messages = messages.filter(
+            created_at__gte=datetime.combine(data["date_from"], time.min, tzinfo=zone)
+        )
+    if data["date_to"]:
+        messages = messages.filter(
+            created_at__lt=datetime.combine(
+                data["date_to"] + timedelta(days=1), time.min, tzinfo=zone
+            )
+        )
+    return messages
 
 
 @campaign_staff_required

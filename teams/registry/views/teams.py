@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from campaign import audit
 from campaign.access import campaign_staff_required
-from lib.pagination import paginate
+from lib.pagination import paginate_sorted
+from lib.text import natural_key
 from teams.models import Membership, Team
 from teams.registry.forms import (
     MembershipForm,
@@ -32,12 +33,22 @@ def team_list(request):
         commune = filter_form.cleaned_data["commune"]
         if commune:
             teams = teams.filter(commune=commune)
-    teams = (
-        teams.select_related("commune")
-        .annotate(member_count=Count("memberships"))
-        .order_by("commune__province__code", "commune__name", "commune_id", "name")
+    teams = teams.select_related("commune").annotate(member_count=Count("memberships"))
+    # By province, commune, then team name with its numbers as numbers (Tổ 2 before Tổ 11).
+    page, page_query = paginate_sorted(
+        request,
+        teams,
+        lambda province, commune, commune_id, name: (
+            province,
+            natural_key(commune),
+            commune_id,
+            natural_key(name),
+        ),
+        "commune__province__code",
+        "commune__name",
+        "commune_id",
+        "name",
     )
-    page, page_query = paginate(request, teams)
     return render(
         request,
         "teams/team_list.html",

@@ -716,3 +716,56 @@ def test_a_broadcast_has_a_team_a_commune_or_else_a_campaign(registry, mine, cam
     assert create(campaign=campaign).target == campaign
     assert create(team=team, campaign=campaign).target == team
     assert create(commune=mine, campaign=campaign).target == mine
+
+
+def test_the_log_lists_every_kind_of_message_for_the_communes_one_sees(
+    client, coordinator, registry, campaign, mine, elsewhere
+):
+    """Invitations, reminders, notices, follow-ups and account links, not only broadcasts,
+    filtered by kind, commune and day; another commune's messages stay out of sight."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaign.models import campaign_tag
+
+    def message(kind, recipient, tag="", subject=None, **extra):
+        return Message.objects.create(
+            recipient=recipient,
+            text="…",
+            kind=kind,
+            idempotency_key=f"{kind}:{recipient}:{tag}",
+            encoding="GSM-7",
+            segment_count=1,
+            tag=tag,
+            subject_type=ContentType.objects.get_for_model(subject) if subject else None,
+            subject_id=str(subject.pk) if subject else "",
+            **extra,
+        )
+
+    ours = campaign_tag(campaign.pk, mine.pk)
+    message("shift_invitation", "+84912000001", ours)
+    message("shift_reminder", "+84912000002", ours)
+    message("citizen_follow_up", "+84912000003", ours)
+    message("account_invitation", registry["an"].phone, subject=registry["an"])
+    message("shift_reminder", "+84912000009", campaign_tag(campaign.pk, elsewhere.pk))
+    message("account_invitation", registry["cuong"].phone, subject=registry["cuong"])
+
+    client.force_login(coordinator)
+    everything = page(client, reverse("teams:message_log"))
+    for phone in ("0912 000 001", "0912 000 002", "0912 000 003", national(registry["an"].phone)):
+        assert phone in everything
+    assert "0912 000 009" not in everything
+    assert national(registry["cuong"].phone) not in everything
+    assert "Invitation to a shift" in everything and "Follow-up to a citizen" in everything
+
+    reminders = page(client, reverse("teams:message_log"), kind="shift_reminder")
+    assert "0912 000 002" in reminders and "0912 000 001" not in reminders
+    in_mine = page(client, reverse("teams:message_log"), commune=mine.pk)
+    assert "0912 000 003" in in_mine and national(registry["an"].phone) not in in_mine
+    assert mine.name in in_mine
+    tomorrow = page(client, reverse("teams:message_log"), date_from="31/12/2099")
+    assert "0912 000 001" not in tomorrow and "No messages." in tomorrow
+    backwards = page(
+        client, reverse("teams:message_log"), date_from="07/12/2026", date_to="01/12/2026"
+    )
+    assert "The last day comes before the first." in backwards
+    assert "0912 000 001" not in backwards
