@@ -3,7 +3,7 @@ Organisers and coordinators, scoped to the communes they may see."""
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Q, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from campaign import audit
 from campaign.access import campaign_staff_required, organised_provinces
 from campaign.models import Commune
 from lib.pagination import paginate
+from lib.text import fold
 from teams.models import Membership, Volunteer
 from teams.registry.accounts import invite_volunteer
 from teams.registry.forms import (
@@ -36,14 +37,30 @@ def volunteer_list(request):
                 to_attr="visible_memberships",
             )
         )
-        .order_by("full_name", "pk")
     )
-    page, page_query = paginate(request, volunteers)
+    page, page_query = paginate(request, ranked(volunteers, query))
     return render(
         request,
         "teams/volunteer_list.html",
         {"query": query, "page": page, "page_query": page_query},
     )
+
+
+def ranked(volunteers, query: str):
+    """Names as typed, diacritics and all, first ("Hạnh" before "Hanh"); then names with
+    a word that begins with the folded text; then the rest that contain it ("Thanh")."""
+    folded = fold(query)
+    if not folded or not any(ch.isalpha() for ch in query):
+        return volunteers.order_by("full_name", "pk")
+    return volunteers.annotate(
+        match=Case(
+            When(full_name__icontains=query, then=0),
+            When(
+                Q(search_name__startswith=folded) | Q(search_name__contains=f" {folded}"), then=1
+            ),
+            default=2,
+        )
+    ).order_by("match", "full_name", "pk")
 
 
 @campaign_staff_required

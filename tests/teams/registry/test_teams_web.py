@@ -679,3 +679,41 @@ def test_a_volunteer_s_form_shows_their_number_as_people_read_it(client, organis
     html = page(client, reverse("teams:volunteer_edit", args=[registry["an"].pk]))
     assert 'value="0912 345 678"' in html
     assert 'value="+84912345678"' not in html
+
+
+def test_team_names_sort_with_their_numbers_as_numbers(client, organiser, mine):
+    for name in ("Tổ 11", "Tổ 2", "Tổ 17", "Tổ thôn Bản Chu", "Tổ 14", "tổ 3"):
+        Team.objects.create(commune=mine, name=name)
+    client.force_login(organiser)
+    html = page(client, reverse("teams:team_list"), commune=mine.pk)
+    shown = [html.index(f">{name}<") for name in ("Tổ 2", "tổ 3", "Tổ 11", "Tổ 14", "Tổ 17")]
+    assert shown == sorted(shown)
+    assert html.index(">Tổ 17<") < html.index(">Tổ thôn Bản Chu<")
+
+
+def test_natural_key_reads_numbers_as_numbers():
+    from lib.text import natural_key
+
+    names = ["Tổ 11", "Tổ 2", "Thôn 1 tổ 10", "Thôn 1 tổ 9", "Đội 1"]
+    assert sorted(names, key=natural_key) == [
+        "Đội 1",
+        "Thôn 1 tổ 9",
+        "Thôn 1 tổ 10",
+        "Tổ 2",
+        "Tổ 11",
+    ]
+
+
+def test_a_search_with_diacritics_ranks_the_names_written_so_first(client, organiser, mine):
+    for name, phone in [
+        ("Nông Thị Thanh", "+84912000001"),
+        ("Lò Văn Hanh", "+84912000002"),
+        ("Hoàng Thị Hạnh", "+84912000003"),
+        ("Vi Văn Hành", "+84912000004"),
+    ]:
+        Volunteer.objects.create(full_name=name, phone=phone, home_commune=mine)
+    client.force_login(organiser)
+    html = page(client, reverse("teams:volunteer_list"), q="Hạnh")
+    order = [html.index(name) for name in ("Hoàng Thị Hạnh", "Lò Văn Hanh", "Nông Thị Thanh")]
+    assert order == sorted(order)  # as typed, then a word beginning so, then inside a word
+    assert html.index("Vi Văn Hành") < html.index("Nông Thị Thanh")
