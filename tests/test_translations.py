@@ -51,3 +51,35 @@ def test_organiser_pages_speak_vietnamese_by_default(client, organiser):
     html = client.get("/teams/volunteers/?q=0243").content.decode()
     assert '<html lang="vi">' in html
     assert "Tình nguyện viên" in html
+
+
+# Words Vietnamese writes as English does, and messages made of placeholders only.
+SAME_IN_BOTH = {"video", "Video", "%(object)s #%(id)s %(operation)s"}
+
+
+def test_no_vietnamese_entry_is_left_as_its_english_source():
+    """An entry copied from English reads as English on the page: each one that equals its
+    source must be a word Vietnamese borrows as is."""
+    catalogue = polib.pofile(str(LOCALE / "django.po"))
+    same = {
+        entry.msgid
+        for entry in catalogue.translated_entries()
+        if entry.msgstr == entry.msgid
+        or (entry.msgid_plural and entry.msgstr_plural.get(0) in (entry.msgid, entry.msgid_plural))
+    }
+    assert same <= SAME_IN_BOTH, sorted(same - SAME_IN_BOTH)
+
+
+def test_staff_pages_have_every_string_translated_and_none_fuzzy():
+    """Fuzzy or empty entries of the templates and views of the staff pages (the apps'
+    code outside the public CMS) would show English or a wrong guess."""
+    catalogue = polib.pofile(str(LOCALE / "django.po"))
+    staff = ("campaign/", "teams/", "sessions/", "desk/", "notifications/", "config/")
+    bad = [
+        entry.msgid
+        for entry in catalogue
+        if not entry.obsolete
+        and any(path.startswith(staff) for path, _line in entry.occurrences)
+        and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
+    assert bad == []
