@@ -37,6 +37,11 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
     path("import/<int:pk>/progress", imports.import_progress, name="import_progress"),
+    re_path(
+        r"^import/(?P<pk>\d+)/errors\.(?P<file_format>xlsx|csv)$",
+        imports.import_errors,
+        name="import_errors",
+    ),
 ]
 
 # A volunteer's account on the phone: the invitation link, and the reset by SMS code.

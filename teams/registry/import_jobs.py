@@ -7,7 +7,9 @@ with a conditional UPDATE, so a double click or a redelivered task never imports
 """
 
 import logging
+import tempfile
 from dataclasses import asdict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,7 +21,7 @@ from django_q.tasks import async_task
 from campaign.audit import import_recorder
 from campaign.models import Commune
 from lib.spreadsheets.reading import read_sheet
-from lib.spreadsheets.tables import ImportReport
+from lib.spreadsheets.tables import ImportReport, write_errors_file
 from teams.models import ImportJob
 from teams.registry.importing import MemberImport
 
@@ -54,8 +56,10 @@ def report_as_json(report: ImportReport) -> dict:
 def preview(*, user, province, filename: str, content: bytes, skip_invalid: bool) -> ImportJob:
     """Check the file as a dry run and keep it with its report. Raises UnreadableFile."""
     sheet = read_sheet(filename, content)
+    # Counted as if the invalid rows were skipped, whatever was chosen: the preview says
+    # what the valid rows would do and how many rows are invalid, and offers to skip them.
     report = MemberImport(sheet, province=province, communes=Commune.objects.visible_to(user)).run(
-        dry_run=True, skip_invalid=skip_invalid
+        dry_run=True, skip_invalid=True
     )
     job = ImportJob(
         uploaded_by=user,
@@ -97,6 +101,26 @@ def claim_queued(job_id: int) -> ImportJob | None:
         status=ImportJob.Status.RUNNING, started_at=timezone.now()
     )
     return ImportJob.objects.get(pk=job_id) if claimed else None
+
+
+def errors_file(job: ImportJob, file_format: str) -> tuple[bytes, int]:
+    """The rows of the job's file that have errors, each with its reasons, as a .csv or
+    .xlsx to fix and upload again; and how many rows it holds. Raises FileNotFoundError
+    once the uploaded file was purged."""
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    sheet = read_sheet(job.original_name, content)
+    report = MemberImport(
+        sheet,
+        province=job.province,
+        communes=Commune.objects.visible_to(job.uploaded_by)
+        if job.uploaded_by
+        else Commune.objects.none(),
+    ).run(dry_run=True, skip_invalid=True)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"errors.{file_format}"
+        count = write_errors_file(path, sheet, report)
+        return path.read_bytes(), count
 
 
 def execute(job: ImportJob) -> None:

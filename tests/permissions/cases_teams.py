@@ -225,6 +225,12 @@ TEAMS = [
         at("teams:import_progress", pk=the("import_job_a")),
         STAFF_OF_A,
     ),
+    Case(
+        "teams:import_errors",
+        "the rows with errors of an import that has none: nothing to download",
+        at("teams:import_errors", pk=the("import_job_a"), file_format="csv"),
+        (LOGIN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FORBIDDEN),
+    ),
     # SMS broadcasts.
     Case(
         "teams:broadcast_compose",

@@ -459,8 +459,11 @@ def test_the_preview_writes_nothing_and_shows_errors_with_line_numbers(
         in html
     )
     assert "<td>4</td><td>Xã/Phường</td><td>no commune is called “Xã Không Có” here</td>" in html
-    assert "Nothing can be imported while rows have errors" in html
-    assert reverse("teams:import_confirm", args=[job.pk]) not in html
+    # The counts match the rows: one valid row would be imported, two are skipped.
+    assert job.report["created"] + job.report["updated"] + job.report["unchanged"] == 1
+    assert job.report["skipped"] == 2
+    assert "2 rows have errors and cannot be imported." in html
+    assert "Skip invalid rows and import the rest" in html
     response = client.post(reverse("teams:import_confirm", args=[job.pk]))
     assert response.status_code == 302
     assert snapshot() == ([], [], [])
@@ -717,3 +720,39 @@ def test_a_search_with_diacritics_ranks_the_names_written_so_first(client, organ
     order = [html.index(name) for name in ("Hoàng Thị Hạnh", "Lò Văn Hanh", "Nông Thị Thanh")]
     assert order == sorted(order)  # as typed, then a word beginning so, then inside a word
     assert html.index("Vi Văn Hành") < html.index("Nông Thị Thanh")
+
+
+def test_invalid_rows_are_skipped_from_the_preview_and_downloaded_to_fix(
+    client, organiser, lang_son
+):
+    import csv
+    import io
+
+    client.force_login(organiser)
+    upload(
+        client,
+        lang_son,
+        [
+            ",Đông Kinh,Tổ 1,Nguyễn An,0912345678,Tổ trưởng,,",
+            ",Đông Kinh,Tổ 1,Trần Bình,024 3825 1234,,,",
+            ",Xã Không Có,Tổ 1,Lê Cường,0912345670,,,",
+        ],
+    )
+    job = ImportJob.objects.get()
+
+    download = client.get(reverse("teams:import_errors", args=[job.pk, "csv"]))
+    assert download.status_code == 200
+    assert (
+        download["Content-Disposition"] == f'attachment; filename="import-{job.pk}-dong-loi.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert [row[3] for row in rows[1:]] == ["Trần Bình", "Lê Cường"]
+    assert "is a landline" in rows[1][-1] and "Xã Không Có" in rows[2][-1]
+    xlsx = client.get(reverse("teams:import_errors", args=[job.pk, "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+    response = client.post(reverse("teams:import_confirm", args=[job.pk]), {"skip_invalid": "yes"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.status, job.skip_invalid) == ("done", True)
+    assert snapshot()[0] == [("+84912345678", "Nguyễn An")]
