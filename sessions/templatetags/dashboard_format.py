@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 register = template.Library()
 
@@ -180,6 +180,15 @@ def row_labels() -> dict[str, str]:
         "not measured here": escape(gettext("not measured here")),
         "no checklist": escape(gettext("no checklist")),
         "no shifts": escape(gettext("no shifts")),
+        # The column headings, which a phone shows beside each value (table.stack-on-phone).
+        "Rank": escape(gettext("Rank")),
+        "Citizens helped": escape(gettext("Citizens helped")),
+        "Today / 7 days": escape(gettext("Today / 7 days")),
+        "e-ID activations": escape(pgettext("heading", "e-ID activations")),
+        "Applications filed online": escape(gettext("Applications filed online")),
+        "Other targets": escape(gettext("Other targets")),
+        "Shift coverage": escape(gettext("Shift coverage")),
+        "Readiness": escape(gettext("Readiness")),
     }
 
 
@@ -202,17 +211,23 @@ def commune_rows(board, board_query=""):
         else:
             ready = f'<span class="no-target">{labels["no checklist"]}</span>'
         rows.append(
-            f'<tr><td class="number rank">{row.rank}</td>'
+            f'<tr><td class="number rank" data-label="{labels["Rank"]}">{row.rank}</td>'
             f'<th scope="row"><a href="?commune={commune.pk}{query}">{escape(commune.name)}</a> '
             f"<small>({escape(commune.code)})</small></th>"
-            f'<td class="number">{progress_html(row.citizens, table, labels)}</td>'
-            f'<td class="number">{grouped(row.today.sessions, 0, table)} / '
+            f'<td class="number" data-label="{labels["Citizens helped"]}">'
+            f"{progress_html(row.citizens, table, labels)}</td>"
+            f'<td class="number" data-label="{labels["Today / 7 days"]}">'
+            f"{grouped(row.today.sessions, 0, table)} / "
             f"{grouped(row.last_7_days.sessions, 0, table)}</td>"
-            f'<td class="number">{progress_html(row.eid, table, labels)}</td>'
-            f'<td class="number">{online_rate_html(row, table, labels)}</td>'
-            f"<td>{other_targets_html(row, table, labels)}</td>"
-            f'<td class="number">{coverage_html(row.coverage, table, labels)}</td>'
-            f'<td class="number">{ready}</td></tr>'
+            f'<td class="number" data-label="{labels["e-ID activations"]}">'
+            f"{progress_html(row.eid, table, labels)}</td>"
+            f'<td class="number" data-label="{labels["Applications filed online"]}">'
+            f"{online_rate_html(row, table, labels)}</td>"
+            f'<td data-label="{labels["Other targets"]}">'
+            f"{other_targets_html(row, table, labels)}</td>"
+            f'<td class="number" data-label="{labels["Shift coverage"]}">'
+            f"{coverage_html(row.coverage, table, labels)}</td>"
+            f'<td class="number" data-label="{labels["Readiness"]}">{ready}</td></tr>'
         )
     if not rows:
         return format_html(

@@ -162,6 +162,7 @@ class MessageFilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("All kinds")), *KINDS.items()]
         self.fields["status"].choices = [("", _("All statuses")), *Message.Status.choices]
         self.fields["commune"].queryset = communes
+        self.fields["commune"].empty_label = _("All communes")
         self.fields["error_code"].choices = [
             ("", _("All reasons")),
             *((code, code) for code in error_codes),

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaign.access import visible_campaigns
 from campaign.models import Campaign, CampaignCommune, Commune, campaign_tag
@@ -19,7 +20,7 @@ from teams.broadcasts.sending import messages_visible_to
 from teams.models import Volunteer
 
 KINDS = {
-    "broadcast": _("Broadcast"),
+    "broadcast": pgettext_lazy("kind of message", "Broadcast"),
     "shift_invitation": _("Invitation to a shift"),
     "shift_reminder": _("Shift reminder"),
     "assignment_notice": _("Assignment to a commune"),

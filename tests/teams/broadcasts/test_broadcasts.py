@@ -428,6 +428,8 @@ def test_the_log_filters_by_status_and_error_code(client, organiser, registry, b
     everything = page(client, reverse("teams:message_log"))
     assert all(phone in everything for phone in [an, chi, national(registry["binh"].phone)])
     assert '<option value="21614">' in everything and '<option value="opted_out">' in everything
+    # A team's name carries its own "Tổ": the log never prints "Tổ Tổ …" (issue 16).
+    assert "Tổ công nghệ số 1 (" in everything and "Team Tổ" not in everything
 
     failed = page(client, reverse("teams:message_log"), status="failed")
     assert chi in failed and an not in failed
@@ -597,7 +599,7 @@ def test_a_coordinator_tags_a_team_broadcast_with_the_campaign(
     assert not broadcast.is_to_campaign
     assert Message.objects.count() == 3
     detail = page(client, reverse("teams:broadcast_detail", args=[broadcast.pk]))
-    assert "Team Tổ công nghệ số 1" in detail and campaign.name in detail
+    assert "Tổ công nghệ số 1 (" in detail and campaign.name in detail
 
 
 def test_a_campaign_tag_must_be_of_the_targets_province(
