@@ -293,18 +293,29 @@ def seed_readiness(campaign, rng, today) -> None:
 
 def take_places(campaign, volunteers, rng, stamp) -> int:
     """Places taken on about half the shifts, each person at most once a day, in their
-    own commune. Returns how many."""
+    own commune; on the shifts already over, nine in ten checked in a few minutes after
+    the start and out a few minutes before the end (the volunteer hours). Returns how
+    many places."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
     from lib.bulk import insert_rows
     from teams.models import Shift, ShiftSignup
 
+    def moment(value):
+        return connection.ops.adapt_datetimefield_value(value)
+
+    now = timezone.now()
     by_commune = {}
     for pk, commune in volunteers:
         by_commune.setdefault(commune, []).append(pk)
     rows, turn = {}, {}
-    for shift_pk, commune in (
+    for shift_pk, commune, starts_at, ends_at in (
         Shift.objects.filter(campaign=campaign)
         .order_by("starts_at")
-        .values_list("pk", "commune_id")
+        .values_list("pk", "commune_id", "starts_at", "ends_at")
     ):
         people = by_commune.get(commune)
         if not people or rng.random() < 0.3:
@@ -313,8 +324,23 @@ def take_places(campaign, volunteers, rng, stamp) -> int:
             index = turn.get(commune, 0)
             turn[commune] = index + 1
             person = people[index % len(people)]
-            rows[(shift_pk, person)] = (shift_pk, person, ShiftSignup.Status.CONFIRMED, stamp)
-    insert_rows(ShiftSignup, ["shift", "volunteer", "status", "created_at"], list(rows.values()))
+            checked_in = checked_out = None
+            if ends_at < now and rng.random() < 0.9:
+                checked_in = moment(starts_at + timedelta(minutes=rng.randrange(0, 16)))
+                checked_out = moment(ends_at - timedelta(minutes=rng.randrange(0, 11)))
+            rows[(shift_pk, person)] = (
+                shift_pk,
+                person,
+                ShiftSignup.Status.CONFIRMED,
+                stamp,
+                checked_in,
+                checked_out,
+            )
+    insert_rows(
+        ShiftSignup,
+        ["shift", "volunteer", "status", "created_at", "checked_in_at", "checked_out_at"],
+        list(rows.values()),
+    )
     return len(rows)
 
 

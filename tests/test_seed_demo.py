@@ -3,6 +3,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from campaign import access
@@ -54,6 +55,10 @@ def test_seed_demo_creates_the_four_roles_and_prints_their_credentials(provinces
     assert Assignment.objects.count() == 8800
     assert Shift.objects.count() == 65 * 46 * 3
     assert ShiftSignup.objects.count() > 5000
+    # The shifts already over have their check-ins: the dashboard's volunteer hours.
+    over = ShiftSignup.objects.filter(shift__ends_at__lt=timezone.now())
+    checked = over.filter(checked_in_at__isnull=False, checked_out_at__gt=F("checked_in_at"))
+    assert over.exists() and checked.count() > over.count() * 0.8
     me = Volunteer.objects.get(user__username="volunteer")
     # The demo volunteer's account is that registry person, and carries their name.
     assert me.user.get_full_name() == me.full_name
