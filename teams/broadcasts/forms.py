@@ -38,6 +38,8 @@ class BroadcastForm(forms.Form):
         queryset=Team.objects.none(),
         required=False,
         empty_label="—",
+        # select_search.js puts a search box above the province's hundreds of teams.
+        widget=forms.Select(attrs={"data-search-label": gettext_lazy("Find a team by name")}),
     )
     commune = CommuneChoiceField(
         label=gettext_lazy("Or to a whole commune"),

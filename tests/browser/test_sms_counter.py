@@ -37,3 +37,20 @@ def test_the_compose_page_counts_segments_while_the_organiser_types(signed_in, l
     page.locator("button[value=preview]").click()
     page.wait_for_selector("[data-preview-segments]")
     assert page.locator("[data-preview-segments]").inner_text() == "1"
+
+
+def test_a_team_is_found_by_typing_its_name_with_or_without_diacritics(signed_in, lang_son):
+    from teams.models import Team
+
+    commune = Commune.objects.filter(province=lang_son).first()
+    for name in ("Tổ công nghệ số thôn Nà Sèn", "Tổ công nghệ số thôn Bản Chu", "Tổ phường 2"):
+        Team.objects.create(commune=commune, name=name)
+    page = signed_in
+    page.goto("/teams/sms/")
+    search = page.get_by_role("searchbox", name="Tìm tổ theo tên")
+    search.fill("na sen")  # no diacritics
+    team = page.locator("#id_team")
+    assert team.locator("option:not([hidden])").count() == 2  # "—" and Nà Sèn
+    assert team.locator("option:checked").inner_text().startswith("Tổ công nghệ số thôn Nà Sèn")
+    search.fill("thôn")
+    assert team.locator("option:not([hidden])").count() == 3
