@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign.models import AuditEvent, Province, Role
 from lib.moments import iso
@@ -53,9 +53,9 @@ IGNORED_FIELDS = frozenset({"id", "created_at", "updated_at", "corrected_at"})
 
 # What happened to the object, as the page shows it.
 OPERATIONS = {
-    "created": gettext_lazy("created"),
-    "changed": gettext_lazy("changed"),
-    "deleted": gettext_lazy("deleted"),
+    "created": pgettext_lazy("what happened to a record", "created"),
+    "changed": pgettext_lazy("what happened to a record", "changed"),
+    "deleted": pgettext_lazy("what happened to a record", "deleted"),
     "cancelled": gettext_lazy("cancelled"),
     "corrected": gettext_lazy("corrected"),
     "generated": gettext_lazy("generated"),

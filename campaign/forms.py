@@ -278,7 +278,10 @@ class AuditFilterForm(forms.Form):
 
     action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.ModelChoiceField(
-        label=_("By"), required=False, queryset=None, empty_label=_("Anyone")
+        label=pgettext_lazy("who did it", "By"),
+        required=False,
+        queryset=None,
+        empty_label=_("Anyone"),
     )
     subject_type = forms.ChoiceField(label=_("Object type"), required=False)
     date_from = DayField(label=pgettext_lazy("start of a date range", "From"), required=False)

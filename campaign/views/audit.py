@@ -13,7 +13,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from campaign import audit
 from campaign.access import organised_provinces
@@ -119,7 +119,7 @@ def audit_export(request):
     )
     headers = [
         _("When"),
-        _("By"),
+        pgettext("who did it", "By"),
         _("Action"),
         _("Province"),
         _("Commune"),

@@ -548,3 +548,14 @@ def test_a_volunteers_own_answers_and_sign_ups_are_recorded_as_theirs(
     assert taken.subject_id == str(ShiftSignup.objects.get(shift=open_shift).pk)
     assert (taken.actor, taken.details["operation"]) == (thu.user, "created")
     holds_no_personal_value(taken, NAME, PHONE)
+
+
+def test_the_audit_trail_reads_right_in_vietnamese(client, organiser, events):
+    """'đã sửa' for what happened, 'Người thực hiện' for who did it, 'Đến ngày' for the
+    end of the dates (not 'thời gian tạo', 'Người gửi', 'Gửi tới')."""
+    client.force_login(organiser)
+    html = client.get(reverse("campaign:audit_log")).content.decode()
+    assert "Sửa · đã sửa" in html
+    assert "Người thực hiện" in html and "Người gửi" not in html
+    assert ">Đến ngày:<" in html and "Gửi tới" not in html
+    assert "thời gian tạo" not in html
