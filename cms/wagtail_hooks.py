@@ -1,3 +1,6 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
@@ -42,3 +45,14 @@ class SupportContactViewSet(SnippetViewSet):
 
 
 register_snippet(SupportContactViewSet)
+
+
+@hooks.register("insert_global_admin_js")
+def admin_labels():
+    """Translates the one admin label Wagtail writes outside its catalogue (the header's
+    search button, for screen readers); see cms/static/cms/admin_labels.js."""
+    return format_html(
+        '<script src="{}" data-search-label="{}"></script>',
+        static("cms/admin_labels.js"),
+        gettext("Search"),
+    )

@@ -296,3 +296,11 @@ def test_the_javascript_catalogue_serves_vietnamese(client, writer):
     assert strings["Expand all"] == "Mở rộng tất cả"
     assert strings["Page explorer"] == "Danh sách trang"
     assert strings["%(num)s error"] == ["%(num)s lỗi"]
+
+
+def test_the_header_search_buttons_hidden_label_is_given_in_vietnamese(client, writer):
+    """Wagtail writes it as "Search" outside any catalogue; cms.wagtail_hooks hands the
+    page's word to the script that relabels it."""
+    client.force_login(writer)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert 'cms/admin_labels.js" data-search-label="Tìm kiếm"' in html
