@@ -16,7 +16,7 @@ from campaign.forms import (
     CampaignForm,
     CriteriaForm,
 )
-from campaign.models import Role
+from campaign.models import Campaign, Role
 
 
 @login_required
@@ -25,7 +25,12 @@ def overview(request):
     roles = Role.objects.filter(user=request.user).select_related("province")
     provinces = access.visible_provinces(request.user).annotate(commune_count=Count("communes"))
     communes = access.visible_communes(request.user).select_related("province")[:200]
-    campaigns = access.visible_campaigns(request.user).select_related("province")
+    is_staff = access.is_staff_of_campaigns(request.user)
+    campaigns = access.visible_campaigns(request.user)
+    if (volunteer := access.volunteer_of(request.user)) is not None:
+        # A volunteer's own campaigns: those they are assigned to.
+        campaigns = campaigns | Campaign.objects.filter(assignments__volunteer=volunteer)
+    campaigns = campaigns.distinct().select_related("province").order_by("-start", "pk")
     return render(
         request,
         "campaign/overview.html",
@@ -34,6 +39,7 @@ def overview(request):
             "provinces": provinces,
             "communes": communes,
             "campaigns": campaigns,
+            "is_staff": is_staff,
             "can_create": access.organised_provinces(request.user).exists(),
         },
     )

@@ -281,3 +281,22 @@ def test_the_first_screen_keeps_to_a_few_queries(
     client.force_login(coordinator)
     with django_assert_max_num_queries(30):
         client.get(reverse("desk:today"))
+
+
+def test_the_sign_in_page_leads_to_a_password_reset(client, db):
+    html = client.get(reverse("login")).content.decode()
+    assert reverse("teams:account_reset") in html
+    assert "Quên mật khẩu?" in html
+
+
+def test_a_volunteer_sees_the_campaign_they_work_in_among_their_campaigns(
+    client, volunteer, campaign, mine
+):
+    me = Volunteer.objects.create(full_name="Nông Văn Minh", phone="+84912345678", user=volunteer)
+    campaign.assignments.create(volunteer=me, commune=mine)
+    client.force_login(volunteer)
+    page = text_of(client.get(reverse("campaign:overview")))
+    assert "45 ngày đêm" in page
+    assert "Chưa có chiến dịch nào" not in page
+    html = client.get(reverse("campaign:overview")).content.decode()
+    assert reverse("campaign:campaign_detail", args=[campaign.pk]) not in html  # staff's page
