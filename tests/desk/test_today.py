@@ -300,3 +300,15 @@ def test_a_volunteer_sees_the_campaign_they_work_in_among_their_campaigns(
     assert "Chưa có chiến dịch nào" not in page
     html = client.get(reverse("campaign:overview")).content.decode()
     assert reverse("campaign:campaign_detail", args=[campaign.pk]) not in html  # staff's page
+
+
+def test_deep_pages_say_where_they_stand(client, organiser, campaign, mine):
+    client.force_login(organiser)
+    html = client.get(
+        reverse("campaign:commune_readiness", args=[campaign.pk, mine.pk])
+    ).content.decode()
+    trail = html[
+        html.index('class="breadcrumb"') : html.index("</nav>", html.index('class="breadcrumb"'))
+    ]
+    for step in (reverse("desk:today"), reverse("campaign:overview"), campaign.name, mine.name):
+        assert step in trail
