@@ -24,49 +24,44 @@ def with_hint(help_text, hint):
     return format_lazy("{} · {}", help_text, hint) if help_text else hint
 
 
-class DayField(forms.DateField):
+class WrittenAs:
+    """A text box for a day or moment, its format written in the placeholder and the help,
+    read in `input_formats`; the subclasses name the rest."""
+
+    widget_class = forms.DateInput
+    shown_as = placeholder = hint = invalid = ""
+    size = 10
+    input_formats: list[str] = []
+
+    def __init__(self, *, help_text="", **kwargs):
+        kwargs.setdefault(
+            "widget",
+            self.widget_class(
+                format=self.shown_as,
+                attrs={"placeholder": self.placeholder, "size": self.size, "autocomplete": "off"},
+            ),
+        )
+        kwargs.setdefault("error_messages", {"invalid": self.invalid})
+        super().__init__(
+            input_formats=self.input_formats,
+            help_text=with_hint(help_text, self.hint),
+            **kwargs,
+        )
+
+
+class DayField(WrittenAs, forms.DateField):
     """dd/mm/yyyy in a text box that says so."""
 
-    def __init__(self, *, help_text="", **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.DateInput(
-                format="%d/%m/%Y",
-                attrs={"placeholder": "dd/mm/yyyy", "size": 10, "autocomplete": "off"},
-            ),
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid": _("Write the day as dd/mm/yyyy, for example 07/12/2026.")},
-        )
-        super().__init__(
-            input_formats=DAY_FORMATS,
-            help_text=with_hint(help_text, _("dd/mm/yyyy")),
-            **kwargs,
-        )
+    shown_as, placeholder, input_formats = "%d/%m/%Y", "dd/mm/yyyy", DAY_FORMATS
+    hint = _("dd/mm/yyyy")
+    invalid = _("Write the day as dd/mm/yyyy, for example 07/12/2026.")
 
 
-class MomentField(forms.DateTimeField):
+class MomentField(WrittenAs, forms.DateTimeField):
     """dd/mm/yyyy hh:mm (24 hours) in a text box that says so."""
 
-    def __init__(self, *, help_text="", **kwargs):
-        kwargs.setdefault(
-            "widget",
-            forms.DateTimeInput(
-                format="%d/%m/%Y %H:%M",
-                attrs={"placeholder": "dd/mm/yyyy hh:mm", "size": 16, "autocomplete": "off"},
-            ),
-        )
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": _(
-                    "Write the day and time as dd/mm/yyyy hh:mm, for example 07/12/2026 07:30."
-                )
-            },
-        )
-        super().__init__(
-            input_formats=MOMENT_FORMATS,
-            help_text=with_hint(help_text, _("dd/mm/yyyy hh:mm, 24 hours")),
-            **kwargs,
-        )
+    widget_class = forms.DateTimeInput
+    shown_as, placeholder, size = "%d/%m/%Y %H:%M", "dd/mm/yyyy hh:mm", 16
+    input_formats = MOMENT_FORMATS
+    hint = _("dd/mm/yyyy hh:mm, 24 hours")
+    invalid = _("Write the day and time as dd/mm/yyyy hh:mm, for example 07/12/2026 07:30.")
