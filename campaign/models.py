@@ -169,6 +169,15 @@ class Campaign(models.Model):
         default=False,
         help_text=_("Fits 160 characters in a message instead of 70"),
     )
+    sms_only = models.BooleanField(
+        _("SMS only"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Never by Zalo: every message goes by SMS. Otherwise a notification with an "
+            "approved Zalo template goes by Zalo first, to people who agreed to it"
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
     citizen_contact_retention_days = models.PositiveSmallIntegerField(
         _("keep citizens' phone numbers for (days after the end)"),
@@ -208,6 +217,11 @@ class Campaign(models.Model):
         """How its messages go out, as the outbox takes them (queue_message's `brand`
         and `without_diacritics`): the brand first, without diacritics if it says so."""
         return {"brand": self.sms_brand, "without_diacritics": self.sms_without_diacritics}
+
+    def sender_for(self, *, zalo_consent: bool) -> dict:
+        """`sms_sender`, and whether Zalo may carry the message: the campaign allows it
+        and the person's consent covers it."""
+        return {**self.sms_sender, "zalo": zalo_consent and not self.sms_only}
 
     @property
     def contacts_purged_after(self):

@@ -267,7 +267,8 @@ HELP_SESSION_CORRECTION_HOURS = env_int("HELP_SESSION_CORRECTION_HOURS", 24)
 # SMS.
 SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
 SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 10)
-SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "21:00-07:00")
+# Decree 91/2020: messages go out between 07:00 and 22:00 local time unless urgent.
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "22:00-07:00")
 if SMS_QUIET_HOURS.strip():
     try:
         for clock in SMS_QUIET_HOURS.split("-", 1):
@@ -295,6 +296,34 @@ TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
 TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_API_BASE_URL = env_str("TWILIO_API_BASE_URL", "https://api.twilio.com")
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
+# Broadcasts send no more than this many messages to one number in 24 hours (Decree 91).
+BROADCASTS_PER_NUMBER_PER_DAY = env_int("BROADCASTS_PER_NUMBER_PER_DAY", 3)
+
+# Zalo Notification Service (ZNS): off until ZALO_APP_ID is set. Then a notification
+# with an approved template goes by Zalo first and by SMS when Zalo cannot deliver it.
+ZALO_APP_ID = env_str("ZALO_APP_ID")
+ZALO_APP_SECRET = env_str("ZALO_APP_SECRET")
+# The official account's secret key: Zalo signs its webhook calls with it.
+ZALO_OA_SECRET_KEY = env_str("ZALO_OA_SECRET_KEY")
+ZALO_API_BASE_URL = env_str("ZALO_API_BASE_URL", "https://business.openapi.zalo.me")
+ZALO_OAUTH_BASE_URL = env_str("ZALO_OAUTH_BASE_URL", "https://oauth.zaloapp.com")
+# A Zalo message with no delivery report after this long goes by SMS instead.
+ZALO_FALLBACK_AFTER_MINUTES = env_int("ZALO_FALLBACK_AFTER_MINUTES", 30)
+ZALO_RATE_PER_SECOND = env_int("ZALO_RATE_PER_SECOND", 10)
+ZALO_TIMEOUT_SECONDS = env_int("ZALO_TIMEOUT_SECONDS", 10)
+# Zalo's development mode: messages reach only the account's admins (for staging).
+ZALO_DEVELOPMENT_MODE = env_bool("ZALO_DEVELOPMENT_MODE", False)
+try:
+    ZALO_PRICE_PER_MESSAGE = Decimal(env_str("ZALO_PRICE_PER_MESSAGE", "0") or "0")
+except InvalidOperation:
+    raise ImproperlyConfigured(
+        f"ZALO_PRICE_PER_MESSAGE={env_str('ZALO_PRICE_PER_MESSAGE')!r} is not a number "
+        "(for example 300)"
+    ) from None
+if ZALO_APP_ID and not ZALO_APP_SECRET:
+    raise ImproperlyConfigured("ZALO_APP_ID is set: ZALO_APP_SECRET is needed too")
+if ZALO_FALLBACK_AFTER_MINUTES < 1:
+    raise ImproperlyConfigured("ZALO_FALLBACK_AFTER_MINUTES must be at least 1")
 
 # Demo data: each app adds its own step (see `manage.py seed_demo`).
 DEMO_SEEDERS = ["campaign.demo.seed", "teams.demo.seed", "sessions.demo.seed", "cms.demo.seed"]

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +16,19 @@ class MessageQuerySet(models.QuerySet):
         return self.filter(status=Message.Status.SENDING, sending_started_at__lt=before)
 
 
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    ZALO = "zalo", _("Zalo")
+
+
 class Message(models.Model):
-    """One SMS to one number, from queueing to its last delivery report.
+    """One notification to one number, from queueing to its last delivery report.
+
+    It goes by one channel at a time: Zalo (a ZNS template, when the kind has an
+    approved one, the person's consent covers Zalo and the sender allows it) or SMS.
+    When Zalo cannot deliver it, the same row moves to SMS once (`fallback_reason`
+    says why): one idempotency key, so nobody gets it on both channels. `text` is always
+    the SMS text; `template_id` and `template_data` are what Zalo is sent.
 
     `status` only moves forward (see RANK): queued, sending and unknown are the states a
     message cycles through while it is being sent (a retry takes it back to queued, with
@@ -48,7 +60,27 @@ class Message(models.Model):
     }
     FINAL = {Status.DELIVERED, Status.UNDELIVERED, Status.FAILED, Status.CANCELLED}
 
+    class FallbackReason(models.TextChoices):
+        NO_ZALO = "no_zalo", _("The number has no Zalo account or cannot receive")
+        TEMPLATE = "template", _("The Zalo template is rejected or disabled")
+        DATA = "data", _("Zalo refused the template's values")
+        QUOTA = "quota", _("Zalo's daily quota is used up")
+        NO_REPORT = "no_report", _("No delivery report from Zalo in time")
+        ZALO_ERROR = "zalo_error", _("Zalo kept failing")
+
     recipient = models.CharField(_("recipient"), max_length=16, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=4, choices=Channel.choices, default=Channel.SMS, db_default="sms"
+    )
+    template_id = models.CharField(_("Zalo template"), max_length=20, blank=True, db_default="")
+    template_data = models.JSONField(_("template data"), null=True, blank=True)
+    fallback_reason = models.CharField(
+        _("moved to SMS because"),
+        max_length=10,
+        choices=FallbackReason.choices,
+        blank=True,
+        db_default="",
+    )
     text = models.TextField(_("text"))
     language = models.CharField(_("language"), max_length=8, default="vi")
     kind = models.CharField(_("kind"), max_length=40)
@@ -119,6 +151,12 @@ class Message(models.Model):
             models.Index(
                 fields=["tag", "created_at", "status", "segment_count"], name="message_tag_day"
             ),
+            # The sweep: Zalo messages sent and still waiting for their delivery report.
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(channel="zalo", status__in=["sent", "unknown"]),
+                name="message_zalo_unreported",
+            ),
         ]
 
     def __str__(self):
@@ -139,6 +177,9 @@ class MessageAttempt(models.Model):
         Message, on_delete=models.CASCADE, related_name="attempt_log", verbose_name=_("message")
     )
     number = models.PositiveSmallIntegerField(_("attempt"))
+    channel = models.CharField(
+        _("channel"), max_length=4, choices=Channel.choices, default=Channel.SMS, db_default="sms"
+    )
     provider = models.CharField(_("provider"), max_length=20)
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -148,6 +189,8 @@ class MessageAttempt(models.Model):
     error_code = models.CharField(_("error code"), max_length=20, blank=True)
     error_reason = models.CharField(_("error"), max_length=500, blank=True)
     provider_message_id = models.CharField(max_length=64, blank=True)
+    # A delivery report for this attempt (a Zalo report can come after the fallback).
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         ordering = ["message", "number"]
@@ -205,3 +248,110 @@ class OptOut(models.Model):
 
     def __str__(self):
         return f"{self.phone} ({self.get_source_display()})"
+
+
+class ZaloTemplate(models.Model):
+    """A ZNS template registered with Zalo for one kind of notification.
+
+    Zalo approves each template before it can be sent; one that is not approved is
+    never used, and the notification goes by SMS. Its parameters say how each is
+    filled from the notification (see ZaloTemplateParam).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting Zalo's review")
+        APPROVED = "approved", _("Approved by Zalo")
+        REJECTED = "rejected", _("Rejected by Zalo")
+        DISABLED = "disabled", _("Disabled")
+
+    kind = models.CharField(
+        _("kind of notification"),
+        max_length=40,
+        unique=True,
+        help_text=_("The notification this template carries"),
+    )
+    template_id = models.CharField(
+        _("Zalo template id"),
+        max_length=20,
+        help_text=_("The id Zalo gave the template, digits only"),
+        validators=[RegexValidator(r"^\d{1,20}$", _("Zalo's template ids are digits only."))],
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    status_checked_at = models.DateTimeField(_("status checked"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("Zalo template")
+        verbose_name_plural = _("Zalo templates")
+
+    def __str__(self):
+        return f"{self.template_id} ({self.kind})"
+
+    @property
+    def usable(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class ZaloTemplateParam(models.Model):
+    """One parameter of a ZNS template: its name at Zalo, the value of the notification
+    that fills it, and the longest value Zalo accepts for it."""
+
+    template = models.ForeignKey(
+        ZaloTemplate, on_delete=models.CASCADE, related_name="params", verbose_name=_("template")
+    )
+    name = models.CharField(
+        _("parameter"),
+        max_length=40,
+        help_text=_("As named in the template at Zalo, e.g. customer_name"),
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_]+$", _("Letters, digits and underscores only."))
+        ],
+    )
+    field = models.CharField(
+        _("filled with"), max_length=40, help_text=_("The value of the notification it shows")
+    )
+    max_length = models.PositiveSmallIntegerField(
+        _("maximum length"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Zalo refuses longer values; a longer value sends the notification by SMS"),
+    )
+
+    class Meta:
+        ordering = ["template", "pk"]
+        verbose_name = _("template parameter")
+        verbose_name_plural = _("template parameters")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "name"], name="zalo_param_once"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ZaloConnection(models.Model):
+    """The official account's connection to Zalo: its tokens and today's quota. One row.
+
+    A refresh token works once: each refresh stores the new one before the access token
+    is used (notifications.zalo.Tokens), under a row lock so that workers refresh once.
+    """
+
+    refresh_token = models.TextField(_("refresh token"))
+    access_token = models.TextField(_("access token"), blank=True)
+    access_token_expires_at = models.DateTimeField(_("access token expires"), null=True)
+    refreshed_at = models.DateTimeField(_("refreshed"), null=True)
+    connected_at = models.DateTimeField(_("connected"), auto_now_add=True)
+    # From Zalo's answers: how many ZNS messages the account may still send today.
+    quota_day = models.DateField(_("quota day"), null=True)
+    daily_quota = models.PositiveIntegerField(_("daily quota"), null=True)
+    remaining_quota = models.IntegerField(_("remaining today"), null=True)
+
+    class Meta:
+        verbose_name = _("Zalo connection")
+        verbose_name_plural = _("Zalo connection")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)

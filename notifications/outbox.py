@@ -1,12 +1,17 @@
 """Queueing messages: the one way into the outbox for every part of Digihelp.
 
-    queue_message("+84912345678", text, kind="shift_reminder", key=f"shift:{shift.pk}:24h")
+    queue_message("+84912345678", text, kind="shift_reminder", key=f"shift:{shift.pk}:24h",
+                  zalo=True, values={"name": "Nguyễn Văn An", "start": "08:00 25/11/2026"})
 
 The idempotency key makes queueing repeatable: the same key is queued once, so a
 reminder job that runs twice (or a retried request) never sends twice. A number with a
-standing opt-out is recorded as cancelled, never sent.
+standing opt-out is recorded as cancelled, never sent. `text` is the SMS; with
+`zalo=True` (the sender allows Zalo and the person's consent covers it) and `values`
+that fill the kind's approved Zalo template, the message goes by Zalo first
+(notifications.routing), and by SMS when Zalo cannot deliver it.
 """
 
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +27,7 @@ from django_q.tasks import async_task
 from lib.bulk import insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
+from notifications.routing import Route, Router
 from notifications.segments import Segments, segments
 from notifications.segments import without_diacritics as plain_text
 from notifications.sending import SEND_TASK
@@ -54,8 +60,15 @@ def queue_message(
     send_at=None,
     expires_at=None,
     opt_out_link: bool = False,
+    zalo: bool = False,
+    values: dict | None = None,
+    zalo_template: tuple[str, dict] | None = None,
 ) -> Message:
-    """Queue one SMS; returns the message already queued under `key` if there is one.
+    """Queue one notification; returns the message already queued under `key` if there
+    is one.
+
+    `zalo_template` names a template and its data outright (send_zalo), registered or
+    not; otherwise the kind's approved template is filled from `values`.
 
     Messages to citizens pass `opt_out_link=True`: the text then ends with a link that
     stops further messages in one tap (Vietnam has no two-way SMS to reply STOP).
@@ -63,8 +76,17 @@ def queue_message(
     """
     body = compose(text, brand, without_diacritics=without_diacritics)
     counted = segments(body)
-    values = {
+    router = Router()
+    route = (
+        router.explicit(*zalo_template)
+        if zalo_template
+        else router.route(kind, values, zalo_allowed=zalo)
+    )
+    fields = {
         "recipient": recipient,
+        "channel": route.channel,
+        "template_id": route.template_id,
+        "template_data": route.data,
         "text": body,
         "language": language,
         "kind": kind,
@@ -75,11 +97,11 @@ def queue_message(
         "expires_at": expires_at,
     }
     if subject is not None:
-        values["subject_type"] = ContentType.objects.get_for_model(subject)
-        values["subject_id"] = str(subject.pk)
-        values["tag"] = getattr(subject, "message_tag", "")
+        fields["subject_type"] = ContentType.objects.get_for_model(subject)
+        fields["subject_id"] = str(subject.pk)
+        fields["tag"] = getattr(subject, "message_tag", "")
     if OptOut.objects.blocks(recipient):
-        values.update(
+        fields.update(
             status=Message.Status.CANCELLED,
             last_error_code="opted_out",
             last_error_reason="the recipient has opted out",
@@ -87,9 +109,13 @@ def queue_message(
         )
     try:
         with transaction.atomic():
-            message, created = Message.objects.get_or_create(idempotency_key=key, defaults=values)
+            message, created = Message.objects.get_or_create(idempotency_key=key, defaults=fields)
             if created and opt_out_link:
                 add_opt_out_link(message)
+                if values is not None and zalo_template is None:
+                    # The link names the message: a template may show it too.
+                    url = {"opt_out_url": opt_out_url(message.pk)}
+                    reroute(message, router.route(kind, {**values, **url}, zalo_allowed=zalo))
     except IntegrityError:  # queued at the same moment by another process
         return Message.objects.get(idempotency_key=key)
     if (
@@ -100,6 +126,12 @@ def queue_message(
         # After commit, or a worker could look for a row it cannot see yet.
         transaction.on_commit(lambda: async_task(SEND_TASK, message.pk))
     return message
+
+
+def reroute(message: Message, route: Route) -> None:
+    message.channel, message.template_id = route.channel, route.template_id
+    message.template_data = route.data
+    message.save(update_fields=["channel", "template_id", "template_data"])
 
 
 def add_opt_out_link(message: Message) -> None:
@@ -123,6 +155,8 @@ class Outgoing:
     language: str = "vi"
     send_at: datetime | None = None
     tag: str = ""
+    zalo: bool = False  # the sender allows Zalo and the person's consent covers it
+    values: dict | None = None  # what the kind's Zalo template is filled from
 
 
 def batched(items: Iterable, size: int):
@@ -136,8 +170,10 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
 
     Keys already queued are skipped, so a run that is repeated queues nothing twice.
     Nothing is handed to the task queue here: the outbox sweep dispatches due messages
-    at SMS_RATE_PER_SECOND, so 30,000 reminders drain steadily.
+    at SMS_RATE_PER_SECOND, so 30,000 reminders drain steadily. Each is routed as
+    queue_message routes one, with the templates read once.
     """
+    router = Router()
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     counted: dict[str, Segments] = {}
@@ -164,9 +200,13 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
                 counted[body] = segments(body)
             blocked = item.recipient in opted_out
             due = None if blocked else stamp if item.send_at is None else item.send_at
+            route: Route = router.route(item.kind, item.values, zalo_allowed=item.zalo)
             rows.append(
                 (
                     item.recipient,
+                    route.channel,
+                    route.template_id,
+                    None if route.data is None else json.dumps(route.data, ensure_ascii=False),
                     body,
                     item.language,
                     item.kind,
@@ -194,6 +234,9 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
 # Columns filled by queue_messages; the others have database defaults (db_default).
 FAST_FIELDS = [
     "recipient",
+    "channel",
+    "template_id",
+    "template_data",
     "text",
     "language",
     "kind",
@@ -212,7 +255,12 @@ FAST_FIELDS = [
 
 def bulk_queue(rows: list[tuple]) -> int:
     """The slow, conflict-proof path: insert what is not there yet, skip the rest."""
-    messages = [Message(**dict(zip(FAST_FIELDS, row, strict=True))) for row in rows]
+    messages = []
+    for row in rows:
+        fields = dict(zip(FAST_FIELDS, row, strict=True))
+        data = fields["template_data"]
+        fields["template_data"] = None if data is None else json.loads(data)
+        messages.append(Message(**fields))
     before = Message.objects.count()
     Message.objects.bulk_create(messages, ignore_conflicts=True)
     return Message.objects.count() - before
@@ -226,15 +274,28 @@ def update_pending(
     without_diacritics: bool = False,
     send_at,
     expires_at=None,
+    zalo: bool = False,
+    values: dict | None = None,
 ) -> bool:
-    """Change a message that is still waiting (a reminder for a shift that moved).
+    """Change a message that is still waiting (a reminder for a shift that moved), and
+    route it again: its Zalo values changed with its text.
 
     Returns False when there is no such message or it has left the queue already.
     """
     body = compose(text, brand, without_diacritics=without_diacritics)
     counted = segments(body)
+    pending = Message.objects.filter(idempotency_key=key, status=Message.Status.QUEUED)
+    found = pending.values_list("kind", "fallback_reason").first()
+    if found is None:
+        return False
+    kind, fell_back = found
+    # One that already fell back to SMS stays there: Zalo could not deliver it.
+    route = Router().route(kind, values, zalo_allowed=zalo and not fell_back)
     return bool(
-        Message.objects.filter(idempotency_key=key, status=Message.Status.QUEUED).update(
+        pending.update(
+            channel=route.channel,
+            template_id=route.template_id,
+            template_data=route.data,
             text=body,
             encoding=counted.encoding,
             segment_count=counted.segments,

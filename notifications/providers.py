@@ -7,6 +7,9 @@ Every failure is a ProviderError that says what to do next:
   out); reconcile with the provider's own list before sending again.
 - PERMANENT: sending again cannot help (invalid number, landline, unsubscribed,
   region not enabled, bad credentials); `opted_out` says the recipient unsubscribed.
+- FALLBACK (Zalo only): Zalo cannot deliver it (no Zalo account, template refused,
+  quota used up); the same message goes by SMS instead, once. `fallback` says why
+  (Message.FallbackReason).
 """
 
 import itertools
@@ -28,12 +31,16 @@ class Next(Enum):
     RETRY = "retry"
     UNKNOWN = "unknown"
     PERMANENT = "permanent"
+    FALLBACK = "fallback"
 
 
 class ProviderError(Exception):
-    def __init__(self, next_step: Next, code: str, reason: str, *, opted_out=False):
+    def __init__(
+        self, next_step: Next, code: str, reason: str, *, opted_out=False, fallback: str = ""
+    ):
         super().__init__(f"{code}: {reason}")
         self.next_step, self.code, self.reason, self.opted_out = next_step, code, reason, opted_out
+        self.fallback = fallback
 
 
 @dataclass(frozen=True)

@@ -7,3 +7,10 @@ class HelpSessionsConfig(AppConfig):
     # "sessions" is taken by django.contrib.sessions.
     label = "help_sessions"
     verbose_name = _("Help sessions")
+
+    def ready(self):
+        from notifications import kinds
+        from sessions.followups import KIND, VALUES
+        from teams.broadcasts.message_log import KINDS
+
+        kinds.register(KIND, KINDS[KIND], VALUES)

@@ -10,6 +10,7 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notifications.outbox import cancel_pending, queue_message
 from sessions.models import HelpSession
@@ -18,6 +19,13 @@ SEND_AT = time(9, 0)
 KIND = "citizen_follow_up"
 # A follow-up that could not go out within three days of its day is no use any more.
 WORTH_SENDING_FOR = timedelta(days=3)
+# What a follow-up offers a Zalo template (notifications.kinds).
+VALUES = {
+    "commune": gettext_lazy("Commune"),
+    "follow_up": gettext_lazy("What to follow up"),
+    "text": gettext_lazy("The whole reminder"),
+    "opt_out_url": gettext_lazy("Link to stop these messages"),
+}
 
 
 def follow_up_text(session: HelpSession) -> str:
@@ -55,12 +63,17 @@ def schedule_follow_up(session: HelpSession):
     send_at = max(
         timezone.now(), timezone.make_aware(datetime.combine(session.follow_up_on, SEND_AT))
     )
+    text = follow_up_text(session)
+    with translation.override("vi"):
+        follow_up = str(session.get_follow_up_display())
     return queue_message(
         session.citizen_phone,
-        follow_up_text(session),
+        text,
         kind=KIND,
         key=session.follow_up_key,
-        **campaign.sms_sender,
+        # Their recorded consent covers Zalo and SMS alike (the logging page says so).
+        **campaign.sender_for(zalo_consent=session.contact_consent_at is not None),
+        values={"commune": session.commune.name, "follow_up": follow_up, "text": text},
         subject=session,
         send_at=send_at,
         expires_at=send_at + WORTH_SENDING_FOR,

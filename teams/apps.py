@@ -12,3 +12,7 @@ class TeamsConfig(AppConfig):
 
         # Opt-outs recorded by the link, the webhooks or the send itself, in the trail.
         opt_out_changed.connect(record_opt_out, dispatch_uid="teams.registry.trail.opt_out")
+
+        from teams.notices import register_kinds
+
+        register_kinds()

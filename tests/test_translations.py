@@ -54,7 +54,14 @@ def test_organiser_pages_speak_vietnamese_by_default(client, organiser):
 
 
 # Words Vietnamese writes as English does, and messages made of placeholders only.
-SAME_IN_BOTH = {"video", "Video", "%(object)s #%(id)s %(operation)s"}
+SAME_IN_BOTH = {
+    "video",
+    "Video",
+    "%(object)s #%(id)s %(operation)s",
+    # Names of channels, as Vietnamese writes them.
+    "Zalo",
+    "SMS %(sms)s, Zalo %(zalo)s",
+}
 
 
 def test_no_vietnamese_entry_is_left_as_its_english_source():

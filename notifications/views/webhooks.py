@@ -1,11 +1,14 @@
-"""Twilio's webhooks: delivery reports and incoming messages, both signed by Twilio.
+"""The providers' webhooks: Twilio's delivery reports and incoming messages, and
+Zalo's delivery reports, each signed by its provider.
 
-The signature covers the public URL Twilio called, so it is checked against SITE_URL
-plus the path, not the internal http:// address behind a TLS-terminating proxy. A
-forged or unsigned request gets 403 and changes nothing. Reports may arrive twice or
-out of order: statuses only move forward, so that is harmless.
+Twilio's signature covers the public URL Twilio called, so it is checked against
+SITE_URL plus the path, not the internal http:// address behind a TLS-terminating
+proxy. Zalo's covers the app id, the body, its timestamp and the official account's
+secret key. A forged or unsigned request gets 403 and changes nothing. Reports may
+arrive twice or out of order: statuses only move forward, so that is harmless.
 """
 
+import json
 import logging
 from xml.sax.saxutils import escape
 
@@ -17,8 +20,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from notifications import sending
-from notifications.models import Message, OptOut
+from notifications import sending, zalo
+from notifications.models import Channel, Message, MessageAttempt, OptOut
 from notifications.phones import InvalidPhone, normalise_mobile
 from notifications.twilio import UNSUBSCRIBED
 
@@ -65,7 +68,7 @@ def twilio_status(request):
         fields["delivered_at"] = timezone.now()
     if code:
         fields.update(last_error_code=code, last_error_reason=f"Twilio error {code}")
-    sending.advance(message, status, **fields)
+    sending.advance(message, status, channel=Channel.SMS, **fields)
     if code == str(UNSUBSCRIBED):
         sending.opt_out(message.recipient, OptOut.Source.PROVIDER, message=message)
     return HttpResponse(status=204)
@@ -99,3 +102,48 @@ def twilio_inbound(request):
     if word in HELP_WORDS:
         return twiml(_("Digihelp: reply STOP to stop messages, START to get them again."))
     return twiml()
+
+
+@csrf_exempt
+@require_POST
+def zalo_events(request):
+    """Zalo's webhook: a ZNS message reached the person's phone (user_received_message).
+
+    Other events are acknowledged and ignored. The message is found by Zalo's msg_id,
+    or by our id (tracking_id) when the send's answer was lost.
+    """
+    body = request.body
+    try:
+        event = json.loads(body)
+    except ValueError:
+        event = None
+    if not isinstance(event, dict):  # Zalo sends a JSON object: this is not from Zalo
+        return HttpResponseForbidden("invalid signature")
+    header = request.headers.get("X-ZEvent-Signature", "")
+    if not zalo.signed_by_zalo(body, str(event.get("timestamp", "")), header):
+        return HttpResponseForbidden("invalid signature")
+    if str(event.get("app_id", "")) != settings.ZALO_APP_ID:
+        return HttpResponseForbidden("another app")
+    if event.get("event_name") != "user_received_message":
+        return HttpResponse(status=200)
+    found = event.get("message") or {}
+    msg_id = str(found.get("msg_id", ""))
+    tracking = str(found.get("tracking_id", ""))
+    if not (msg_id.isascii() and msg_id.isalnum() and len(msg_id) <= 64):
+        return HttpResponse(status=200)  # not a Zalo id: not about one of ours
+    # Ours by Zalo's id (on the message, or on its Zalo attempt once it went on to SMS),
+    # or by our own id when the send's answer was lost.
+    message = Message.objects.filter(provider_message_id=msg_id).first()
+    if message is None:
+        attempt = (
+            MessageAttempt.objects.filter(channel=Channel.ZALO, provider_message_id=msg_id)
+            .select_related("message")
+            .first()
+        )
+        message = attempt.message if attempt else None
+    if message is None and tracking.isascii() and tracking.isdigit() and len(tracking) < 19:
+        message = Message.objects.filter(pk=int(tracking)).first()
+    if message is not None:
+        delivered_at = zalo.moment(found.get("delivery_time")) or timezone.now()
+        sending.record_zalo_delivery(message, msg_id, delivered_at)
+    return HttpResponse(status=200)

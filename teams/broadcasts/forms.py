@@ -147,6 +147,16 @@ class MessageFilterForm(forms.Form):
     """The message log's filters, named as in the query string; each may be left empty."""
 
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("All channels")),
+            ("zalo", gettext_lazy("Zalo")),
+            ("sms", gettext_lazy("SMS")),
+            ("fallback", gettext_lazy("SMS after Zalo could not")),
+        ],
+    )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
     commune = CommuneChoiceField(
         label=gettext_lazy("Commune"), queryset=Commune.objects.none(), required=False

@@ -25,8 +25,10 @@ from django.db.models.functions import Cast, Coalesce
 
 from campaign.models import Campaign, Commune
 from notifications import segments as counting
-from notifications.models import Message, OptOut
+from notifications.models import Channel, Message, OptOut
 from notifications.outbox import Outgoing, compose, queue_messages
+from notifications.routing import Router
+from notifications.sending import numbers_at_daily_limit
 from teams.models import Broadcast, Team, Volunteer
 
 KIND = "broadcast"
@@ -38,6 +40,18 @@ LOOKUP_BATCH = 2000
 
 def price_per_segment() -> Decimal:
     return settings.SMS_PRICE_PER_SEGMENT
+
+
+def zalo_numbers(target, campaign: Campaign | None, phones: list[str], text: str) -> set[str]:
+    """The numbers among `phones` the broadcast goes to by Zalo first: Zalo's broadcast
+    template is approved and takes the text whole, the campaign is not "SMS only", and
+    the volunteer's consent covers Zalo. Free text that fits no template goes by SMS."""
+    if campaign is not None and campaign.sms_only:
+        return set()
+    if Router().route(KIND, {"text": text}, zalo_allowed=True).channel != Channel.ZALO:
+        return set()
+    refused = volunteers_of(target).filter(zalo_consent=False).values_list("phone", flat=True)
+    return set(phones) - set(refused)
 
 
 def volunteers_of(target):
@@ -91,30 +105,64 @@ class Preview:
     opted_out_count: int
     price_per_segment: Decimal
     currency: str = CURRENCY
+    zalo_count: int = 0  # of the recipients, those reached by Zalo first
+    price_per_zalo_message: Decimal = Decimal(0)
+    # Recipients who had their day's broadcasts already: theirs waits (Decree 91).
+    at_daily_limit_count: int = 0
 
     @property
     def encoding_label(self) -> str:
         return counting.ENCODING_LABELS[self.segments.encoding]
 
     @property
+    def sms_count(self) -> int:
+        return self.recipient_count - self.zalo_count
+
+    @property
     def total_segments(self) -> int:
-        return self.segments.segments * self.recipient_count
+        """SMS segments for the recipients reached by SMS."""
+        return self.segments.segments * self.sms_count
+
+    @property
+    def sms_cost(self) -> Decimal:
+        return self.total_segments * self.price_per_segment
+
+    @property
+    def zalo_cost(self) -> Decimal:
+        return self.zalo_count * self.price_per_zalo_message
 
     @property
     def cost(self) -> Decimal:
-        return self.total_segments * self.price_per_segment
+        return self.sms_cost + self.zalo_cost
+
+    @property
+    def price_known(self) -> bool:
+        sms_known = self.price_per_segment or not self.sms_count
+        zalo_known = self.price_per_zalo_message or not self.zalo_count
+        return bool(sms_known and zalo_known)
 
 
-def preview(text: str, brand: str, without_diacritics: bool, recipients: list[str]) -> Preview:
-    """The final text, its segments, who will get it and what it costs. Writes nothing."""
+def preview(
+    text: str,
+    brand: str,
+    without_diacritics: bool,
+    recipients: list[str],
+    zalo: set[str] = frozenset(),
+) -> Preview:
+    """The final text, its segments, who will get it by which channel and what it costs.
+    `zalo`: the numbers reached by Zalo first (zalo_numbers). Writes nothing."""
     final = compose(text, brand, without_diacritics=without_diacritics)
     opted_out = opted_out_among(recipients)
+    reached = set(recipients) - opted_out
     return Preview(
         text=final,
         segments=counting.segments(final),
-        recipient_count=len(set(recipients) - opted_out),
+        recipient_count=len(reached),
         opted_out_count=len(opted_out),
         price_per_segment=price_per_segment(),
+        zalo_count=len(reached & set(zalo)),
+        price_per_zalo_message=settings.ZALO_PRICE_PER_MESSAGE,
+        at_daily_limit_count=len(numbers_at_daily_limit(sorted(reached))),
     )
 
 
@@ -127,6 +175,8 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
         phones = recipients(broadcast.target)
     text = text_as_sent(broadcast)  # composed once for every recipient
     tag = broadcast.message_tag
+    by_zalo = zalo_numbers(broadcast.target, broadcast.campaign, phones, broadcast.text)
+    values = {"text": broadcast.text}
     created = queue_messages(
         Outgoing(
             recipient=phone,
@@ -134,6 +184,8 @@ def send(broadcast: Broadcast, phones: list[str] | None = None) -> int:
             key=f"broadcast:{broadcast.pk}:{phone}",
             kind=KIND,
             tag=tag,
+            zalo=phone in by_zalo,
+            values=values,
         )
         for phone in phones
     )
@@ -169,7 +221,9 @@ def record_and_send(
         campaign = target
     brand, without_diacritics = campaign_settings(campaign, brand, without_diacritics)
     phones = recipients(target)
-    shown = preview(text, brand, without_diacritics, phones)
+    shown = preview(
+        text, brand, without_diacritics, phones, zalo_numbers(target, campaign, phones, text)
+    )
     with transaction.atomic():
         # get_or_create: a second submission racing this one waits for it, then finds it.
         broadcast, created = Broadcast.objects.get_or_create(

@@ -135,11 +135,13 @@ def broadcast_compose(request):
             changes["form_token"] = str(uuid4())
         if changes:
             form = resubmitted(request, changes)
+        phones = broadcasts.recipients(data["target"])
         shown = broadcasts.preview(
             data["text"],
             data["brand"],
             data["without_diacritics"],
-            broadcasts.recipients(data["target"]),
+            phones,
+            broadcasts.zalo_numbers(data["target"], campaign, phones, data["text"]),
         )
     recent = Broadcast.objects.visible_to(request.user).select_related(
         "team__commune", "commune", "campaign", "composed_by"
@@ -263,6 +265,10 @@ def filtered_messages(messages, data):
         messages = messages.filter(kind=data["kind"])
     if data["status"]:
         messages = messages.filter(status=data["status"])
+    if data["channel"] == "fallback":
+        messages = messages.exclude(fallback_reason="")
+    elif data["channel"]:
+        messages = messages.filter(channel=data["channel"])
     if data["error_code"]:
         messages = messages.filter(last_error_code=data["error_code"])
     if data["broadcast"]:

@@ -94,6 +94,15 @@ class Volunteer(models.Model):
         _("languages spoken"), default=list, blank=True, help_text=_("For example Tày, Nùng")
     )
     skills = models.JSONField(_("skills"), default=list, blank=True)
+    zalo_consent = models.BooleanField(
+        _("agrees to messages by Zalo"),
+        default=True,
+        db_default=True,
+        help_text=_(
+            "Given at registration: their shift messages come by Zalo first, by SMS when "
+            "Zalo cannot deliver. Untick if they ask for SMS only"
+        ),
+    )
     active = models.BooleanField(pgettext_lazy("team", "active"), default=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

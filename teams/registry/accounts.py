@@ -79,14 +79,15 @@ def user_for_activation(uidb64: str, token: str):
 def invite_volunteer(volunteer: Volunteer, *, brand: str = "Digihelp") -> Message:
     """Text the volunteer a one-time link to set the password of their account."""
     user = account_for(volunteer)
+    url = activation_url(user)
     with translation.override("vi"):
-        text = _("Set your password to sign in on this phone: %(url)s") % {
-            "url": activation_url(user)
-        }
+        text = _("Set your password to sign in on this phone: %(url)s") % {"url": url}
     return queue_message(
         volunteer.phone,
         text,
         kind="account_invitation",
+        zalo=volunteer.zalo_consent,
+        values={"name": volunteer.full_name, "url": url},
         # A new key once the password changed: an invitation after use is sent again.
         key=f"account-invite:{volunteer.pk}:{user.password[-12:]}",
         brand=brand,
@@ -132,7 +133,7 @@ def send_reset_code(phone: str, client_address: str, *, brand: str = "Digihelp")
     queue_message(
         phone,
         text,
-        kind="password_reset_code",
+        kind="password_reset_code",  # by SMS: a 15-minute code cannot wait on Zalo's report
         key=f"password-reset:{volunteer.pk}:{uuid.uuid4().hex}",
         brand=brand,
         subject=volunteer,

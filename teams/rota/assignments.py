@@ -29,21 +29,27 @@ def send_assignment_notice(assignment: Assignment) -> Message:
     campaign = assignment.campaign
     with translation.override(settings.LANGUAGE_CODE):
         url = f"{settings.SITE_URL}{reverse('teams:my_shifts')}"
+    values = {
+        "name": assignment.volunteer.full_name,
+        "commune": assignment.commune.name,
+        "start": (assignment.starts_on or campaign.start).strftime("%d/%m/%Y"),
+        "end": (assignment.ends_on or campaign.end).strftime("%d/%m/%Y"),
+        "url": url,
+    }
     with translation.override("vi"):
-        text = _(
-            "You are assigned to %(commune)s from %(start)s to %(end)s. "
-            "See and confirm your shifts: %(url)s"
-        ) % {
-            "commune": assignment.commune.name,
-            "start": (assignment.starts_on or campaign.start).strftime("%d/%m/%Y"),
-            "end": (assignment.ends_on or campaign.end).strftime("%d/%m/%Y"),
-            "url": url,
-        }
+        text = (
+            _(
+                "You are assigned to %(commune)s from %(start)s to %(end)s. "
+                "See and confirm your shifts: %(url)s"
+            )
+            % values
+        )
     return queue_message(
         assignment.volunteer.phone,
         text,
         kind="assignment_notice",
         key=f"assignment:{assignment.pk}",
-        **campaign.sms_sender,
+        **campaign.sender_for(zalo_consent=assignment.volunteer.zalo_consent),
+        values=values,
         subject=assignment,
     )

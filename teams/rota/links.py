@@ -54,6 +54,7 @@ def _shift_values(signup: ShiftSignup) -> dict[str, str]:
     start = timezone.localtime(shift.starts_at)
     return {
         "name": signup.volunteer.full_name,
+        "given_name": signup.volunteer.full_name.split()[-1],
         "place": shift.place,
         "commune": shift.commune.name,
         "day": date_format(start, "d/m"),
@@ -66,17 +67,22 @@ def invite(signup: ShiftSignup) -> Message:
 
     Call it after sign_up(..., placed_by_coordinator=True); queued once per sign-up.
     """
+    values = {**_shift_values(signup), "url": shift_link_url(signup)}
     with translation.override("vi"):
-        text = _(
-            "You are invited to a shift at %(place)s, %(commune)s on %(day)s at %(time)s. "
-            "Confirm or decline: %(url)s"
-        ) % {**_shift_values(signup), "url": shift_link_url(signup)}
+        text = (
+            _(
+                "You are invited to a shift at %(place)s, %(commune)s on %(day)s at %(time)s. "
+                "Confirm or decline: %(url)s"
+            )
+            % values
+        )
     return queue_message(
         signup.volunteer.phone,
         text,
         kind="shift_invitation",
         key=f"invite:{signup.pk}",
-        **signup.shift.campaign.sms_sender,
+        **signup.shift.campaign.sender_for(zalo_consent=signup.volunteer.zalo_consent),
+        values=values,
         subject=signup,
         expires_at=signup.shift.starts_at,
     )
@@ -93,11 +99,15 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
     SMS; when no coordinator has a phone nothing is sent at all, and the decline still
     shows on the coverage pages. Returns how many messages were queued.
     """
+    values = _shift_values(signup)
     with translation.override("vi"):
-        text = _(
-            "%(name)s cannot come to the shift at %(place)s, %(commune)s on %(day)s "
-            "at %(time)s. The place is open again."
-        ) % _shift_values(signup)
+        text = (
+            _(
+                "%(name)s cannot come to the shift at %(place)s, %(commune)s on %(day)s "
+                "at %(time)s. The place is open again."
+            )
+            % values
+        )
     count = 0
     # Sent once the volunteer can no longer take the decline back (withdraw_decline_notices).
     send_at = timezone.now() + UNDO_DECLINE
@@ -108,7 +118,8 @@ def tell_coordinators_of_decline(signup: ShiftSignup) -> int:
             kind="decline_notice",
             # One notice per sign-up and coordinator: idempotency keys are unique.
             key=f"decline:{signup.pk}:{coordinator.pk}",
-            **signup.shift.campaign.sms_sender,
+            **signup.shift.campaign.sender_for(zalo_consent=coordinator.zalo_consent),
+            values=values,
             subject=signup,
             send_at=send_at,
         )

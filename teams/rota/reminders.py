@@ -44,18 +44,25 @@ def reminder_times(shift: Shift) -> dict[str, datetime]:
     return times
 
 
-def reminder_text(signup: ShiftSignup, kind: str) -> str:
-    """The reminder's text, in Vietnamese (the outbox adds the campaign's brand)."""
+def reminder_values(signup: ShiftSignup) -> dict[str, str]:
+    """What a reminder says, for its text and for a Zalo template."""
     shift = signup.shift
     start = timezone.localtime(shift.starts_at)
+    return {
+        "name": signup.volunteer.full_name,
+        "given_name": signup.volunteer.full_name.split()[-1],
+        "time": start.strftime("%H:%M"),
+        "day": date_format(start, "d/m"),
+        "place": shift.place,
+        "commune": shift.commune.name,
+    }
+
+
+def reminder_text(signup: ShiftSignup, kind: str) -> str:
+    """The reminder's text, in Vietnamese (the outbox adds the campaign's brand)."""
+    values = {**reminder_values(signup)}
+    values["name"] = values["given_name"]
     with translation.override("vi"):
-        values = {
-            "name": signup.volunteer.full_name.split()[-1],
-            "time": start.strftime("%H:%M"),
-            "day": date_format(start, "d/m"),
-            "place": shift.place,
-            "commune": shift.commune.name,
-        }
         if kind == "evening_before":
             text = (
                 _(
@@ -82,9 +89,10 @@ def schedule_reminders(signup: ShiftSignup) -> None:
             cancel_pending([key], "the shift changed, was cancelled or the place declined")
             continue
         text = reminder_text(signup, kind)
-        sender = shift.campaign.sms_sender
+        sender = shift.campaign.sender_for(zalo_consent=signup.volunteer.zalo_consent)
+        values = reminder_values(signup)
         if not update_pending(
-            key, text=text, **sender, send_at=moment, expires_at=shift.starts_at
+            key, text=text, **sender, values=values, send_at=moment, expires_at=shift.starts_at
         ):
             queue_message(
                 signup.volunteer.phone,
@@ -92,6 +100,7 @@ def schedule_reminders(signup: ShiftSignup) -> None:
                 kind="shift_reminder",
                 key=key,
                 **sender,
+                values=values,
                 subject=signup,
                 send_at=moment,
                 expires_at=shift.starts_at,

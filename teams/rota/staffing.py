@@ -44,27 +44,31 @@ def warn_understaffed(now=None) -> int:
         .order_by("starts_at", "pk")
     )
     coordinators = {}
-    outgoing = []  # (key, phone, text, brand, shift)
+    outgoing = []  # (key, coordinator, text, values, shift)
     for shift in short:
         if shift.commune_id not in coordinators:
             coordinators[shift.commune_id] = list(coordinators_of(shift.commune_id))
         if not coordinators[shift.commune_id]:
             continue
         start = timezone.localtime(shift.starts_at)
+        values = {
+            "place": shift.place,
+            "commune": shift.commune.name,
+            "day": date_format(start, "d/m"),
+            "time": start.strftime("%H:%M"),
+            "held": str(shift.places_held),
+            "needed": str(shift.volunteers_needed),
+        }
         with translation.override("vi"):
-            text = _(
-                "The shift at %(place)s, %(commune)s tomorrow %(day)s at %(time)s "
-                "has %(held)s of the %(needed)s volunteers it needs."
-            ) % {
-                "place": shift.place,
-                "commune": shift.commune.name,
-                "day": date_format(start, "d/m"),
-                "time": start.strftime("%H:%M"),
-                "held": shift.places_held,
-                "needed": shift.volunteers_needed,
-            }
+            text = (
+                _(
+                    "The shift at %(place)s, %(commune)s tomorrow %(day)s at %(time)s "
+                    "has %(held)s of the %(needed)s volunteers it needs."
+                )
+                % values
+            )
         outgoing += [
-            (f"understaffed:{shift.pk}:{coordinator.pk}", coordinator.phone, text, shift)
+            (f"understaffed:{shift.pk}:{coordinator.pk}", coordinator, text, values, shift)
             for coordinator in coordinators[shift.commune_id]
         ]
     queued = set(
@@ -73,15 +77,16 @@ def warn_understaffed(now=None) -> int:
         )
     )
     count = 0
-    for key, phone, text, shift in outgoing:
+    for key, coordinator, text, values, shift in outgoing:
         if key in queued:
             continue
         queue_message(
-            phone,
+            coordinator.phone,
             text,
             kind="understaffed_notice",
             key=key,
-            **shift.campaign.sms_sender,
+            **shift.campaign.sender_for(zalo_consent=coordinator.zalo_consent),
+            values=values,
             subject=shift,
             expires_at=shift.starts_at,
         )

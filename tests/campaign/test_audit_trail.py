@@ -335,6 +335,7 @@ def test_an_edit_in_the_django_admin_lands_in_the_trail(client, thu, lang_son):
             "languages": "[]",
             "skills": "[]",
             "active": "on",
+            "zalo_consent": "on",
             "user": thu.user_id,
             "memberships-TOTAL_FORMS": 0,
             "memberships-INITIAL_FORMS": 0,

@@ -138,6 +138,15 @@ SITE = [
         writes=(Message,),
     ),
     Case(
+        "notifications:zalo_events",
+        "Zalo's delivery report without a signature",
+        at("notifications:zalo_events"),
+        METHOD_REFUSED,
+        post=(FORBIDDEN,) * 7,
+        data=lambda world: {"event_name": "user_received_message", "message": "z1"},
+        writes=(Message,),
+    ),
+    Case(
         "notifications:twilio_inbound",
         "an incoming SMS from Twilio without a signature",
         at("notifications:twilio_inbound"),
