@@ -663,3 +663,99 @@ def test_send_zalo_says_zalo_is_off(db, settings):
     with pytest.raises(CommandError, match="ZALO_APP_ID"):
         call_command("send_zalo", "--to", PHONE, "--template", "1", "--fallback-text", "x")
     assert MessageAttempt.objects.count() == 0
+
+
+# End to end -------------------------------------------------------------------------------
+
+ZALO_ANSWERS = ["ok", "ok", "ok", "-118", "-100", "500", "500-lost", "timeout", "timeout-lost"]
+SMS_ANSWERS = ["ok", "ok", "ok", "429", "500", "500-lost", "timeout", "timeout-lost"]
+
+
+@pytest.mark.end_to_end
+def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings, template, client):
+    """Zalo and Twilio stand-ins answering errors, timeouts and "no Zalo account" at
+    random, a worker killed mid-send, and Zalo's reports arriving late: each person
+    gets the notification exactly once, on one channel, or it fails with a reason."""
+    import random
+
+    from notifications.providers import get_provider
+    from tests.notifications.twilio_standin import ACCOUNT, StandIn
+
+    chance = random.Random(17)
+    with ZaloStandIn(delay_on_timeout=0.5) as zalo_server, StandIn(delay_on_timeout=0.3) as sms:
+        point_at(settings, zalo_server)
+        settings.SMS_PROVIDER = "twilio"
+        settings.TWILIO_ACCOUNT_SID = ACCOUNT
+        settings.TWILIO_AUTH_TOKEN = "token"
+        settings.TWILIO_FROM_NUMBER = "+15005550006"
+        settings.TWILIO_API_BASE_URL = sms.url
+        settings.TWILIO_TIMEOUT_SECONDS = 0.15
+        settings.SMS_MAX_ATTEMPTS = 6
+        settings.ZALO_FALLBACK_AFTER_MINUTES = 30
+        get_provider.cache_clear()
+        zalo.connect("r0")
+        zalo_server.choose = lambda: chance.choice(ZALO_ANSWERS)
+        sms.choose = lambda: chance.choice(SMS_ANSWERS)
+        count = 30
+        queue_messages(
+            Outgoing(
+                f"+849120000{i:02d}",
+                f"Nhắc lịch số {i}",
+                key=f"e2e:{i}",
+                kind="shift_reminder",
+                zalo=True,
+                values={**VALUES, "given_name": f"Số {i}"},
+            )
+            for i in range(count)
+        )
+        # A worker claims one message and dies before handing it over.
+        killed = Message.objects.order_by("pk").first()
+        Message.objects.filter(pk=killed.pk).update(
+            status=Status.SENDING,
+            sending_started_at=timezone.now() - timedelta(hours=1),
+            attempts=1,
+        )
+        reported = set()
+        moment = timezone.now()
+        try:
+            for _round in range(40):
+                moment += timedelta(minutes=7)
+                with time_machine.travel(moment, tick=False):
+                    Message.objects.filter(status=Status.QUEUED).update(next_attempt_at=moment)
+                    sweep()
+                    # Zalo reports most deliveries at once, some late, some never.
+                    for accepted in list(zalo_server.accepted):
+                        if accepted["msg_id"] in reported or chance.random() < 0.3:
+                            continue
+                        reported.add(accepted["msg_id"])
+                        post_report(client, *zalo_server.delivery_report(accepted))
+                unsettled = Message.objects.exclude(
+                    status__in=Message.FINAL | {Status.SENT}
+                ).exclude(channel=Channel.ZALO, status=Status.SENT)
+                if (
+                    not unsettled.exists()
+                    and not Message.objects.filter(
+                        channel=Channel.ZALO, status=Status.SENT
+                    ).exists()
+                ):
+                    break
+        finally:
+            get_provider.cache_clear()
+        # The stand-in delivers whatever it accepted, reported or not.
+        by_zalo = {m["tracking_id"] for m in zalo_server.accepted}
+        sms_bodies = [m["body"] for m in sms.accepted]
+        for message in Message.objects.all():
+            got_zalo = str(message.pk) in by_zalo
+            got_sms = sms_bodies.count(message.text)
+            if message.status == Status.FAILED:
+                assert message.last_error_reason and not got_zalo and got_sms == 0
+                continue
+            assert got_zalo + got_sms == 1, (message.pk, message.channel, message.status)
+            if got_zalo:
+                assert (message.channel, message.status) == ("zalo", Status.DELIVERED)
+            else:
+                assert message.channel == "sms" and message.fallback_reason
+        assert Message.objects.filter(status__in=[Status.SENT, Status.DELIVERED]).count() >= 27
+        assert Message.objects.filter(channel="zalo", status=Status.DELIVERED).exists()
+        assert Message.objects.exclude(fallback_reason="").exists()
+        assert zalo_server.sends > count * 0.8
