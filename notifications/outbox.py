@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from lib.bulk import insert_rows
+from lib.bulk import existing, insert_rows
 from notifications.links import opt_out_url
 from notifications.models import Message, OptOut
 from notifications.routing import Route, Router
@@ -179,17 +179,8 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
     counted: dict[str, Segments] = {}
     created = 0
     for chunk in batched(outgoing, batch_size):
-        keys = [item.key for item in chunk]
-        queued = set(
-            Message.objects.filter(idempotency_key__in=keys).values_list(
-                "idempotency_key", flat=True
-            )
-        )
-        opted_out = set(
-            OptOut.objects.active()
-            .filter(phone__in={item.recipient for item in chunk})
-            .values_list("phone", flat=True)
-        )
+        queued = existing(Message.objects.all(), "idempotency_key", (i.key for i in chunk))
+        opted_out = existing(OptOut.objects.active(), "phone", {i.recipient for i in chunk})
         rows, seen = [], set()
         for item in chunk:
             if item.key in queued or item.key in seen:
@@ -206,7 +197,7 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
                     item.recipient,
                     route.channel,
                     route.template_id,
-                    None if route.data is None else json.dumps(route.data, ensure_ascii=False),
+                    None if route.data is None else as_json(route.data),
                     body,
                     item.language,
                     item.kind,
@@ -230,6 +221,9 @@ def queue_messages(outgoing: Iterable[Outgoing], *, batch_size: int = 5000) -> i
             created += bulk_queue(rows)
     return created
 
+
+# Template data as a JSON text, for the fast insert (one encoder for every row).
+as_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 # Columns filled by queue_messages; the others have database defaults (db_default).
 FAST_FIELDS = [

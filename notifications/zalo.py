@@ -14,6 +14,7 @@ and a negative `error`.
 import hashlib
 import hmac
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -95,6 +96,16 @@ ZALO_TEMPLATE_STATUS = {
     "DISABLE": ZaloTemplate.Status.DISABLED,
     "DELETE": ZaloTemplate.Status.DISABLED,
 }
+
+
+_local = threading.local()
+
+
+def session() -> requests.Session:
+    """One HTTP session per worker thread: connections to Zalo are kept and reused."""
+    if not hasattr(_local, "session"):
+        _local.session = requests.Session()
+    return _local.session
 
 
 def enabled() -> bool:
@@ -277,7 +288,7 @@ class Zalo:
     def request(self, method, path, token, *, sends, **kwargs) -> dict:
         url = settings.ZALO_API_BASE_URL.rstrip("/") + path
         try:
-            response = requests.request(
+            response = session().request(
                 method,
                 url,
                 headers={"access_token": token},

@@ -671,6 +671,33 @@ ZALO_ANSWERS = ["ok", "ok", "ok", "-118", "-100", "500", "500-lost", "timeout", 
 SMS_ANSWERS = ["ok", "ok", "ok", "429", "500", "500-lost", "timeout", "timeout-lost"]
 
 
+def twilio_at(settings, url, account):
+    settings.SMS_PROVIDER = "twilio"
+    settings.TWILIO_ACCOUNT_SID = account
+    settings.TWILIO_AUTH_TOKEN = "token"
+    settings.TWILIO_FROM_NUMBER = "+15005550006"
+    settings.TWILIO_API_BASE_URL = url
+    settings.TWILIO_TIMEOUT_SECONDS = 0.15
+    settings.SMS_MAX_ATTEMPTS = 6
+
+
+def each_got_it_once(zalo_server, sms):
+    # The stand-in delivers whatever it accepted, reported or not.
+    by_zalo = {m["tracking_id"] for m in zalo_server.accepted}
+    sms_bodies = [m["body"] for m in sms.accepted]
+    for message in Message.objects.all():
+        got_zalo = str(message.pk) in by_zalo
+        got_sms = sms_bodies.count(message.text)
+        if message.status == Status.FAILED:
+            assert message.last_error_reason and not got_zalo and got_sms == 0
+            continue
+        assert got_zalo + got_sms == 1, (message.pk, message.channel, message.status)
+        if got_zalo:
+            assert (message.channel, message.status) == ("zalo", Status.DELIVERED)
+        else:
+            assert message.channel == "sms" and message.fallback_reason
+
+
 @pytest.mark.end_to_end
 def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings, template, client):
     """Zalo and Twilio stand-ins answering errors, timeouts and "no Zalo account" at
@@ -684,13 +711,7 @@ def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings,
     chance = random.Random(17)
     with ZaloStandIn(delay_on_timeout=0.5) as zalo_server, StandIn(delay_on_timeout=0.3) as sms:
         point_at(settings, zalo_server)
-        settings.SMS_PROVIDER = "twilio"
-        settings.TWILIO_ACCOUNT_SID = ACCOUNT
-        settings.TWILIO_AUTH_TOKEN = "token"
-        settings.TWILIO_FROM_NUMBER = "+15005550006"
-        settings.TWILIO_API_BASE_URL = sms.url
-        settings.TWILIO_TIMEOUT_SECONDS = 0.15
-        settings.SMS_MAX_ATTEMPTS = 6
+        twilio_at(settings, sms.url, ACCOUNT)
         settings.ZALO_FALLBACK_AFTER_MINUTES = 30
         get_provider.cache_clear()
         zalo.connect("r0")
@@ -741,20 +762,7 @@ def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings,
                     break
         finally:
             get_provider.cache_clear()
-        # The stand-in delivers whatever it accepted, reported or not.
-        by_zalo = {m["tracking_id"] for m in zalo_server.accepted}
-        sms_bodies = [m["body"] for m in sms.accepted]
-        for message in Message.objects.all():
-            got_zalo = str(message.pk) in by_zalo
-            got_sms = sms_bodies.count(message.text)
-            if message.status == Status.FAILED:
-                assert message.last_error_reason and not got_zalo and got_sms == 0
-                continue
-            assert got_zalo + got_sms == 1, (message.pk, message.channel, message.status)
-            if got_zalo:
-                assert (message.channel, message.status) == ("zalo", Status.DELIVERED)
-            else:
-                assert message.channel == "sms" and message.fallback_reason
+        each_got_it_once(zalo_server, sms)
         assert Message.objects.filter(status__in=[Status.SENT, Status.DELIVERED]).count() >= 27
         assert Message.objects.filter(channel="zalo", status=Status.DELIVERED).exists()
         assert Message.objects.exclude(fallback_reason="").exists()
