@@ -21,6 +21,7 @@ from campaign.models import (
     ReadinessCheck,
     ReadinessCriterion,
 )
+from lib.brands import brand_problem
 from lib.day_fields import DayField
 from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
 from lib.text import fold_text
@@ -37,6 +38,7 @@ class CampaignForm(forms.ModelForm):
             "status",
             "sms_brand",
             "sms_without_diacritics",
+            "sms_only",
             "description",
             "citizen_contact_retention_days",
         ]
@@ -45,6 +47,12 @@ class CampaignForm(forms.ModelForm):
     def __init__(self, *args, provinces, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["province"].queryset = provinces
+
+    def clean_sms_brand(self):
+        brand = " ".join(self.cleaned_data["sms_brand"].split())
+        if problem := brand_problem(brand):
+            raise forms.ValidationError(problem, code="brand")
+        return brand
 
     def clean(self):
         cleaned = super().clean()

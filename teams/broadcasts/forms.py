@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from campaign.access import messageable_campaigns, organises_campaign
 from campaign.models import Campaign, Commune
+from lib.brands import brand_problem
 from lib.day_fields import DayField
 from notifications.models import Message
 from notifications.segments import normalise as normalise_sms
@@ -96,7 +97,10 @@ class BroadcastForm(forms.Form):
         return text
 
     def clean_brand(self):
-        return " ".join(normalise_sms(self.cleaned_data["brand"]).split())
+        brand = " ".join(normalise_sms(self.cleaned_data["brand"]).split())
+        if brand and (problem := brand_problem(brand)):
+            raise forms.ValidationError(problem, code="brand")
+        return brand
 
     def clean(self):
         cleaned = super().clean()

@@ -123,6 +123,7 @@ class VolunteerForm(forms.ModelForm):
             "languages",
             "skills",
             "active",
+            "zalo_consent",
         ]
 
     def __init__(self, *args, user, **kwargs):

@@ -113,6 +113,7 @@ def test_saving_a_volunteer_unchanged_writes_nothing(client, organiser, thu, com
             "affiliation": "other",
             "home_commune": commune.pk,
             "active": "on",
+            "zalo_consent": "on",
         },
     )
     assert not AuditEvent.objects.exists()
