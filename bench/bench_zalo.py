@@ -17,12 +17,11 @@ import threading
 import time
 from collections import Counter
 
-from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
 from bench import Figure, stopwatch
-from notifications import outbox, sending, zalo
+from bench.bench_sms import send_worker
+from notifications import outbox, zalo
 from notifications.models import Message, MessageAttempt, ZaloConnection, ZaloTemplate
 from notifications.outbox import Outgoing, queue_messages
 from tests.notifications.zalo_standin import APP_ID, APP_SECRET, OA_SECRET, ZaloStandIn
@@ -80,21 +79,6 @@ def settings_for(server, rate):
         ZALO_RATE_PER_SECOND=rate,
         SMS_QUIET_HOURS="",
     )
-
-
-def send_worker(stop_at):
-    while time.monotonic() < stop_at:
-        due = list(
-            Message.objects.due(timezone.now()).order_by("pk").values_list("pk", flat=True)[:20]
-        )
-        if not due:
-            if not Message.objects.filter(status=Message.Status.QUEUED).exists():
-                break
-            time.sleep(0.05)
-            continue
-        for pk in due:
-            sending.send_message(pk)
-    connection.close()
 
 
 def measure_send_rate(rate):

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from phonenumbers import PhoneNumberType
 
@@ -129,3 +130,15 @@ def national(number: str) -> str:
     if not phonenumbers.is_valid_number(parsed):
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def mobiles_from_options(numbers: list[str]) -> list[str]:
+    """The --to numbers of an operator command in E.164, each once, in the order given;
+    a bad one is a CommandError that names it."""
+    found = []
+    for number in numbers:
+        try:
+            found.append(normalise_mobile(number).e164)
+        except InvalidPhone as error:
+            raise CommandError(f"--to {number}: {error}") from None
+    return list(dict.fromkeys(found))

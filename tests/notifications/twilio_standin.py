@@ -7,16 +7,16 @@ error code such as "21211". It lists what it accepted, as Twilio's list endpoint
 """
 
 import itertools
-import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.notifications.local_server import LocalServer, QuietHandler
 
 ACCOUNT = "AC" + "0" * 32
 
 
-class StandIn:
+class StandIn(LocalServer):
     def __init__(self, *, delay_on_timeout=2.0):
         self.lock = threading.Lock()
         self.script: list[str] = []
@@ -27,10 +27,7 @@ class StandIn:
         self.counter = itertools.count(1)
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
@@ -56,29 +53,7 @@ class StandIn:
                     },
                 )
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def answer(self, handler, status, payload):
-        body = json.dumps(payload).encode()
-        try:
-            handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (its timeout)
+        self.serve(Handler)
 
     def accept(self, form) -> dict:
         message = {

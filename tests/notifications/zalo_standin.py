@@ -13,15 +13,16 @@ import itertools
 import json
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.notifications.local_server import LocalServer, QuietHandler
 
 APP_ID = "1234567890"
 APP_SECRET = "app-secret"
 OA_SECRET = "oa-secret-key"
 
 
-class ZaloStandIn:
+class ZaloStandIn(LocalServer):
     def __init__(self, *, delay_on_timeout=2.0, daily_quota=1_000_000, first_refresh="r0"):
         self.lock = threading.Lock()
         self.script: list[str] = []
@@ -39,10 +40,7 @@ class ZaloStandIn:
         self.refresh_delay = 0.0
         standin = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):  # quiet
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length).decode()
@@ -63,29 +61,7 @@ class ZaloStandIn:
                     return standin.answer(self, 200, {"error": 0, "data": {"status": "ENABLE"}})
                 return standin.answer(self, 404, {"error": -106, "message": "no such method"})
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def answer(self, handler, status, payload):
-        body = json.dumps(payload).encode()
-        try:
-            handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
-            handler.send_header("Content-Length", str(len(body)))
-            handler.end_headers()
-            handler.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (its timeout)
+        self.serve(Handler)
 
     # OAuth ----------------------------------------------------------------------------
 

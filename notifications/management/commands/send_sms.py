@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from notifications.outbox import queue_message
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import mobiles_from_options
 
 
 class Command(BaseCommand):
@@ -27,12 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, to, text, urgent, **options):
         if not text.strip():
             raise CommandError("TEXT: the message is empty")
-        recipients = []
-        for number in to:
-            try:
-                recipients.append(normalise_mobile(number).e164)
-            except InvalidPhone as error:
-                raise CommandError(f"--to {number}: {error}") from None
+        recipients = mobiles_from_options(to)
         batch = uuid.uuid4().hex[:12]
         with transaction.atomic():
             messages = [
@@ -43,7 +38,7 @@ class Command(BaseCommand):
                     key=f"send_sms:{batch}:{recipient}",
                     urgent=urgent,
                 )
-                for recipient in dict.fromkeys(recipients)
+                for recipient in recipients
             ]
         for message in messages:
             self.stdout.write(

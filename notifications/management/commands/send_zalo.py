@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from notifications import zalo
 from notifications.models import Channel
 from notifications.outbox import queue_message
-from notifications.phones import InvalidPhone, normalise_mobile
+from notifications.phones import mobiles_from_options
 
 
 class Command(BaseCommand):
@@ -65,12 +65,7 @@ class Command(BaseCommand):
             values[key] = value.strip()
         if not fallback_text.strip():
             raise CommandError(_("--fallback-text: the SMS text is empty."))
-        recipients = []
-        for number in to:
-            try:
-                recipients.append(normalise_mobile(number).e164)
-            except InvalidPhone as error:
-                raise CommandError(f"--to {number}: {error}") from None
+        recipients = mobiles_from_options(to)
         batch = uuid.uuid4().hex[:12]
         with transaction.atomic():
             messages = [
@@ -82,7 +77,7 @@ class Command(BaseCommand):
                     urgent=urgent,
                     zalo_template=(template, values),
                 )
-                for recipient in dict.fromkeys(recipients)
+                for recipient in recipients
             ]
         for message in messages:
             channel = _("Zalo, then SMS if needed") if message.channel == Channel.ZALO else "SMS"
