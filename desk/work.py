@@ -1,9 +1,9 @@
 """What each role finds on its first screen: the day's work, read in a few queries.
 
 - A coordinator: today in each of their communes (shifts with who is on them and the
-  places left, citizens helped so far, SMS waiting, whether last week's report is due).
+  places left, citizens helped so far, messages waiting, whether last week's report is due).
 - An organiser: each running campaign at a glance (communes behind target, shifts short
-  of people this week, imports and SMS that need a look).
+  of people this week, imports and messages that need a look, messages this week by channel).
 - A volunteer: the next shift and their hours.
 - An editor or moderator: the guides waiting for their review, and their own drafts.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.models import Page, Task, TaskState, WorkflowState
 
 from campaign.models import Campaign, CampaignCommune, Role, campaign_tag
-from notifications.models import Message
+from notifications.models import Channel, Message
 from sessions.models import DailyRollup
 from teams.models import ImportJob, Shift, ShiftSignup
 from teams.rota.coverage import local_midnight, monday_of
@@ -159,6 +159,10 @@ class CampaignGlance:
     places_missing: int = 0
     sms_failed: int = 0
     sms_waiting: int = 0
+    # Messages queued this week, by the channel they went by; SMS after Zalo among the SMS.
+    by_zalo: int = 0
+    by_sms: int = 0
+    sms_after_zalo: int = 0
 
     @property
     def day_number(self) -> int:
@@ -217,6 +221,7 @@ def campaign_glance(campaign: Campaign, today: date) -> CampaignGlance:
                 glance.short_shifts.append(shift)
 
     week_ago = timezone.now() - timedelta(days=7)
+    this_week = Q(created_at__gte=week_ago) & ~Q(status=Message.Status.CANCELLED)
     sms = Message.objects.filter(tag__startswith=f"{campaign_tag(campaign.pk)}:").aggregate(
         failed=Count(
             "pk",
@@ -226,8 +231,13 @@ def campaign_glance(campaign: Campaign, today: date) -> CampaignGlance:
             ),
         ),
         waiting=Count("pk", filter=Q(status=Message.Status.QUEUED)),
+        by_zalo=Count("pk", filter=this_week & Q(channel=Channel.ZALO)),
+        by_sms=Count("pk", filter=this_week & Q(channel=Channel.SMS)),
+        after_zalo=Count("pk", filter=this_week & Q(channel=Channel.SMS) & ~Q(fallback_reason="")),
     )
     glance.sms_failed, glance.sms_waiting = sms["failed"], sms["waiting"]
+    glance.by_zalo, glance.by_sms = sms["by_zalo"], sms["by_sms"]
+    glance.sms_after_zalo = sms["after_zalo"]
     return glance
 
 

@@ -186,6 +186,24 @@ def test_an_organiser_sees_the_campaign_at_a_glance(client, organiser, campaign,
         status=Message.Status.FAILED,
         tag=campaign_tag(campaign.pk, behind.pk),
     )
+    for key, channel, reason in [
+        ("k3", "zalo", ""),
+        ("k4", "zalo", ""),
+        ("k5", "sms", "no_zalo"),
+    ]:
+        Message.objects.create(
+            recipient="+84912345679",
+            text="Nhắc lịch",
+            kind="reminder",
+            idempotency_key=key,
+            encoding="GSM-7",
+            segment_count=1,
+            status=Message.Status.DELIVERED,
+            channel=channel,
+            fallback_reason=reason,
+            tag=campaign_tag(campaign.pk, behind.pk),
+        )
+    Message.objects.filter(idempotency_key="k4").update(created_at=NOW - timedelta(days=8))
     ImportJob.objects.create(
         uploaded_by=organiser,
         province=lang_son,
@@ -206,6 +224,8 @@ def test_an_organiser_sees_the_campaign_at_a_glance(client, organiser, campaign,
     assert "2 chỗ còn trống trong các ca trực tuần này" in page
     assert "Thứ Sáu 11/12 10:00 · Bộ phận một cửa · 2 chỗ còn trống" in page
     assert "1 tin nhắn không đến được trong tuần" in page
+    # Last week's Zalo message is not this week's.
+    assert "Zalo 1 · SMS 2 tin nhắn trong tuần (1 tin gửi bằng SMS sau Zalo)" in page
     assert "thanh-vien.xlsx" in page
     assert "3 dòng có lỗi" in page
     assert "Hôm nay ở các xã của bạn" not in page
