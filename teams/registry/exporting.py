@@ -13,7 +13,7 @@ from import_export.fields import Field
 
 from lib.spreadsheets.writing import spreadsheet
 from teams.models import Affiliation, Membership, Volunteer
-from teams.registry.importing import COLUMNS
+from teams.registry.importing import COLUMNS, YES_NO_WORDS
 
 # The words the import reads back (see teams.registry.importing.ROLE_VALUES, AFFILIATION_VALUES).
 # They are spreadsheet values, the same whatever the user's language.
@@ -49,12 +49,16 @@ class MemberResource(resources.Resource):
     role = Field(attribute="role", column_name=COLUMNS["role"][0])
     affiliation = Field(attribute="affiliation", column_name=COLUMNS["affiliation"][0])
     organisation = Field(attribute="organisation", column_name=COLUMNS["organisation"][0])
+    zalo_consent = Field(attribute="zalo_consent", column_name=COLUMNS["zalo_consent"][0])
 
     def dehydrate_role(self, row):
         return ROLE_WORDS.get(row["role"], "")
 
     def dehydrate_affiliation(self, row):
         return AFFILIATION_WORDS.get(row["affiliation"], "")
+
+    def dehydrate_zalo_consent(self, row):
+        return YES_NO_WORDS[row["zalo_consent"]]
 
 
 # The values each row needs, in the order of COLUMNS, read as plain tuples: building
@@ -68,6 +72,7 @@ MEMBERSHIP_VALUES = (
     "role",
     "volunteer__affiliation",
     "volunteer__organisation",
+    "volunteer__zalo_consent",
 )
 NO_TEAM = Value("", output_field=CharField())
 VOLUNTEER_VALUES = (
@@ -79,6 +84,7 @@ VOLUNTEER_VALUES = (
     "no_team",
     "affiliation",
     "organisation",
+    "zalo_consent",
 )
 CHUNK = 2000
 

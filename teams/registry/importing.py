@@ -3,6 +3,11 @@
 One row is one person in one team:
 
     Mã xã | Xã/Phường | Tên tổ | Họ và tên | Số điện thoại | Vai trò | Thành phần | Đơn vị
+    | Nhận tin qua Zalo
+
+"Nhận tin qua Zalo" (optional) is the person's consent to shift messages by Zalo: Có or
+Không. Left empty, a new person is registered with it given (as on the volunteer form)
+and a known person keeps what is stored.
 
 Headers and values are matched in English or Vietnamese, with or without diacritics.
 Every row is validated first; problems carry the spreadsheet line (header = line 1), the
@@ -37,6 +42,10 @@ COLUMNS = {
     "role": ("Vai trò", {"role", "vaitro", "chucvu"}),
     "affiliation": ("Thành phần", {"affiliation", "thanhphan"}),
     "organisation": ("Đơn vị", {"organisation", "organization", "donvi"}),
+    "zalo_consent": (
+        "Nhận tin qua Zalo",
+        {"zaloconsent", "zalo", "nhantinquazalo", "nhantinzalo", "dongyzalo", "dongynhantinzalo"},
+    ),
 }
 REQUIRED = ("team", "full_name", "phone")
 TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
@@ -62,6 +71,11 @@ AFFILIATION_VALUES = {
     "giaovien": Affiliation.TEACHER,
     "khac": Affiliation.OTHER,
 }
+YES_NO = {
+    **dict.fromkeys(["co", "x", "yes", "y", "true", "1", "dongy"], True),
+    **dict.fromkeys(["khong", "no", "n", "false", "0", "khongdongy"], False),
+}
+YES_NO_WORDS = {True: "Có", False: "Không"}  # as the spreadsheets write them
 BATCH = 1000
 QUERY_CHUNK = 2000
 
@@ -77,6 +91,17 @@ def read_phone(cells: Cells) -> str | None:
     if mobile.warning:
         cells.warning("phone", mobile.warning)
     return mobile.e164
+
+
+def read_yes_no(cells: Cells, name: str) -> bool | None:
+    """Có or Không (in either language, with or without diacritics); None when empty."""
+    text = cells.text(name)
+    if not text:
+        return None
+    answer = YES_NO.get(compact_key(text))
+    if answer is None:
+        cells.problem(name, _("“%(value)s” is not an answer: use Có or Không") % {"value": text})
+    return answer
 
 
 def choice(raw, values: dict[str, str], default: str) -> str | None:
@@ -98,6 +123,7 @@ class Row:
     role: str
     affiliation: str
     organisation: str
+    zalo_consent: bool | None  # None: the row does not say
 
     def identity(self):
         return (
@@ -108,6 +134,7 @@ class Row:
             self.role,
             self.affiliation,
             self.organisation,
+            self.zalo_consent,
         )
 
 
@@ -130,7 +157,7 @@ class Existing:
     """What the database holds for the rows' communes and people, as plain values."""
 
     teams: dict[tuple, int]  # (commune pk, folded name) -> team pk
-    volunteers: dict[str, tuple]  # phone -> (pk, full_name, affiliation, organisation, home)
+    volunteers: dict[str, tuple]  # phone -> (pk, name, affiliation, organisation, home, zalo)
     memberships: dict[tuple, tuple]  # (team pk, volunteer pk) -> (membership pk, role)
 
 
@@ -226,9 +253,20 @@ class MemberImport(SheetImport):
                 % {"value": cells.text("affiliation")},
             )
         organisation = cells.text("organisation")[:200]
+        zalo_consent = read_yes_no(cells, "zalo_consent")
         if not cells.ok:
             return None
-        return Row(cells.line, commune, team, full_name, phone, role, affiliation, organisation)
+        return Row(
+            cells.line,
+            commune,
+            team,
+            full_name,
+            phone,
+            role,
+            affiliation,
+            organisation,
+            zalo_consent,
+        )
 
     # Writing --------------------------------------------------------------------------
 
@@ -262,6 +300,7 @@ class MemberImport(SheetImport):
                 "affiliation",
                 "organisation",
                 "home_commune",
+                "zalo_consent",
                 "updated_at",
             ],
             batch_size=BATCH,
@@ -296,7 +335,8 @@ class MemberImport(SheetImport):
         insert_rows(
             Volunteer,
             ["full_name", "search_name", "phone", "affiliation", "organisation",
-             "home_commune", "languages", "skills", "active", "created_at", "updated_at"],
+             "home_commune", "zalo_consent", "languages", "skills", "active", "created_at",
+             "updated_at"],
             [
                 (*values, empty_list, empty_list, True, created, created)
                 for values in new_volunteers.values()
@@ -319,15 +359,17 @@ class MemberImport(SheetImport):
     @staticmethod
     def changed_volunteer(existing: tuple, row: Row) -> Volunteer | None:
         """A Volunteer carrying what `row` changes in the stored one, or None."""
-        pk, full_name, affiliation, organisation, home_commune_id = existing
+        pk, full_name, affiliation, organisation, home_commune_id, zalo_consent = existing
         affiliation_now = row.affiliation or affiliation
         organisation_now = row.organisation or organisation
         home_now = home_commune_id or row.commune.pk
-        if (full_name, affiliation, organisation, home_commune_id) == (
+        zalo_now = zalo_consent if row.zalo_consent is None else row.zalo_consent
+        if (full_name, affiliation, organisation, home_commune_id, zalo_consent) == (
             row.full_name,
             affiliation_now,
             organisation_now,
             home_now,
+            zalo_now,
         ):
             return None
         return Volunteer(
@@ -338,6 +380,7 @@ class MemberImport(SheetImport):
             affiliation=affiliation_now,
             organisation=organisation_now,
             home_commune_id=home_now,
+            zalo_consent=zalo_now,
         )
 
 
@@ -370,6 +413,14 @@ def check_against_earlier(cells: Cells, row: Row, earlier: Earlier) -> None:
                 _("line %(line)s says “%(other)s” for the same person")
                 % {"line": first.line, "other": theirs},
             )
+    if None not in (row.zalo_consent, first.zalo_consent) and row.zalo_consent != (
+        first.zalo_consent
+    ):
+        cells.problem(
+            "zalo_consent",
+            _("line %(line)s says “%(other)s” for the same person")
+            % {"line": first.line, "other": YES_NO_WORDS[first.zalo_consent]},
+        )
 
 
 def existing_records(rows: list[Row]) -> Existing:
@@ -385,7 +436,13 @@ def existing_records(rows: list[Row]) -> Existing:
     volunteers = {}
     for chunk in chunks(sorted({row.phone for row in rows}), QUERY_CHUNK):
         for pk, phone, *rest in Volunteer.objects.filter(phone__in=chunk).values_list(
-            "pk", "phone", "full_name", "affiliation", "organisation", "home_commune_id"
+            "pk",
+            "phone",
+            "full_name",
+            "affiliation",
+            "organisation",
+            "home_commune_id",
+            "zalo_consent",
         ):
             volunteers[phone] = (pk, *rest)
     memberships = {}
@@ -444,6 +501,7 @@ def plan_volunteer(row: Row, existing: tuple | None, plan: Plan, report: ImportR
                 row.affiliation or Affiliation.OTHER,
                 row.organisation,
                 row.commune.pk,
+                row.zalo_consent is not False,
             )
         return False
     if row.phone in plan.changed_volunteers:

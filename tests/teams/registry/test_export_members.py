@@ -51,6 +51,7 @@ def members(dong_kinh, cao_bang_commune):
         f"{cao_bang_commune.code},,Tổ Cao Bằng,Nông Văn Dũng,0961234567,Tổ trưởng,Cán bộ,UBND\n"
     )
     assert report.created == 6 and report.written, report.errors
+    Volunteer.objects.filter(full_name="Lý Văn Cường").update(zalo_consent=False)  # SMS only
     return report
 
 
@@ -58,7 +59,13 @@ def snapshot():
     return (
         sorted(
             Volunteer.objects.values_list(
-                "phone", "full_name", "affiliation", "organisation", "home_commune", "updated_at"
+                "phone",
+                "full_name",
+                "affiliation",
+                "organisation",
+                "home_commune",
+                "zalo_consent",
+                "updated_at",
             )
         ),
         sorted(Team.objects.values_list("pk", "commune", "name")),
@@ -112,6 +119,7 @@ def test_rows_carry_the_vietnamese_words_the_import_reads(members, dong_kinh):
             "Thành viên",
             "Công an",
             "",
+            "Không",
         ],
         [
             dong_kinh.code,
@@ -122,6 +130,7 @@ def test_rows_carry_the_vietnamese_words_the_import_reads(members, dong_kinh):
             "Tổ trưởng",
             "Đoàn viên",
             "Đoàn phường",
+            "Có",
         ],
         [
             dong_kinh.code,
@@ -132,6 +141,7 @@ def test_rows_carry_the_vietnamese_words_the_import_reads(members, dong_kinh):
             "Tổ phó",
             "Sinh viên",
             "ĐH Nông Lâm",
+            "Có",
         ],
         [
             dong_kinh.code,
@@ -142,6 +152,7 @@ def test_rows_carry_the_vietnamese_words_the_import_reads(members, dong_kinh):
             "Thành viên",
             "Giáo viên",
             "THCS Đông Kinh",
+            "Có",
         ],
         [
             dong_kinh.code,
@@ -152,6 +163,7 @@ def test_rows_carry_the_vietnamese_words_the_import_reads(members, dong_kinh):
             "Thành viên",
             "Đoàn viên",
             "Đoàn phường",
+            "Có",
         ],
     ]
 
@@ -185,6 +197,7 @@ def test_a_volunteer_in_no_team_has_one_row_with_an_empty_team(members, dong_kin
         "",
         "Sinh viên",
         "",
+        "Có",
     ] in rows
     assert len(rows) == 1 + 5 + 1
 

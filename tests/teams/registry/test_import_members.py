@@ -413,3 +413,57 @@ def test_a_person_without_a_team_is_registered_alone(tmp_path, dong_kinh):
     )
     out, _ = run(renamed, "--province", "20")
     assert last_line(out) == "created: 0, updated: 1, unchanged: 0, skipped: 0"
+
+
+ZALO_HEADER = f"{VI_HEADER},Nhận tin qua Zalo"
+
+
+def consent():
+    return dict(Volunteer.objects.values_list("full_name", "zalo_consent"))
+
+
+def test_the_zalo_column_records_each_persons_consent(tmp_path, dong_kinh):
+    path = write_csv(
+        tmp_path,
+        f"{ZALO_HEADER}\n"
+        ",Đông Kinh,Tổ 1,Nguyễn An,0912345678,,,,Có\n"
+        ",Đông Kinh,Tổ 1,Trần Bình,0912345679,,,,không\n"
+        ",Đông Kinh,Tổ 1,Lê Cường,0912345670,,,,x\n"
+        ",Đông Kinh,Tổ 1,Vi Dũng,0912345671,,,,\n",
+    )
+    _, err = run(path, "--province", "20")
+    assert err == ""
+    assert consent() == {"Nguyễn An": True, "Trần Bình": False, "Lê Cường": True, "Vi Dũng": True}
+
+
+def test_a_file_without_the_zalo_column_keeps_what_is_stored(tmp_path, dong_kinh):
+    run(write_csv(tmp_path, f"{ZALO_HEADER}\n,Đông Kinh,Tổ 1,Trần Bình,0912345679,,,,Không\n"))
+    path = write_csv(tmp_path, f"{VI_HEADER}\n,Đông Kinh,Tổ 1,Trần Bình,0912345679,,,\n", "b.csv")
+    out, _ = run(path, "--province", "20")
+    assert last_line(out) == "created: 0, updated: 0, unchanged: 1, skipped: 0"
+    assert consent() == {"Trần Bình": False}
+
+
+def test_a_person_who_withdraws_consent_is_updated(tmp_path, dong_kinh):
+    run(write_csv(tmp_path, f"{VI_HEADER}\n,Đông Kinh,Tổ 1,Trần Bình,0912345679,,,\n"))
+    path = write_csv(
+        tmp_path, f"{ZALO_HEADER}\n,Đông Kinh,Tổ 1,Trần Bình,0912345679,,,,Khong\n", "b.csv"
+    )
+    out, _ = run(path, "--province", "20")
+    assert last_line(out) == "created: 0, updated: 1, unchanged: 0, skipped: 0"
+    assert consent() == {"Trần Bình": False}
+
+
+def test_an_unreadable_or_contradicting_zalo_answer_is_an_error(tmp_path, dong_kinh):
+    path = write_csv(
+        tmp_path,
+        f"{ZALO_HEADER}\n"
+        ",Đông Kinh,Tổ 1,Nguyễn An,0912345678,,,,Có lẽ\n"
+        ",Đông Kinh,Tổ 1,Trần Bình,0912345679,,,,Có\n"
+        ",Đông Kinh,Tổ 2,Trần Bình,0912345679,,,,Không\n",
+    )
+    out, err = run(path, "--province", "20", expect_exit=1)
+    assert "line 2, Nhận tin qua Zalo: “Có lẽ” is not an answer: use Có or Không" in err
+    assert "line 4, Nhận tin qua Zalo: line 3 says “Có” for the same person" in err
+    assert "nothing was written" in out
+    assert snapshot() == ([], [], [])
