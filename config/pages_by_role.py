@@ -176,6 +176,7 @@ PAGES = [
     Page("sms-broadcast", STAFF, lambda s: url("teams:broadcast_detail", s.broadcast)),
     Page("sms-log", STAFF, lambda s: url("teams:message_log")),
     Page("sms-totals", STAFF, lambda s: url("teams:campaign_totals")),
+    Page("sms-zalo", STAFF, lambda s: url("teams:zalo_status")),
     # The rota.
     Page("coverage", STAFF, lambda s: url("teams:coverage_province", s.campaign)),
     Page("commune-week", STAFF,

@@ -21,9 +21,10 @@ from datetime import date, datetime, timedelta
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 
+from notifications import kinds
 from notifications.models import Message, ZaloConnection, ZaloTemplate
 from notifications.providers import Next, ProviderError
 
@@ -111,6 +112,42 @@ def session() -> requests.Session:
 def enabled() -> bool:
     """Zalo is on when an app id is set and the account is connected (zalo_connect)."""
     return bool(settings.ZALO_APP_ID) and ZaloConnection.objects.exists()
+
+
+@dataclass
+class TemplateRow:
+    kind: str  # its label
+    template: ZaloTemplate | None  # None: this kind goes by SMS
+
+
+@dataclass
+class Status:
+    """What the staff's Zalo page shows: whether Zalo is on, today's quota, the templates."""
+
+    configured: bool  # an app id is set
+    connection: ZaloConnection | None
+    remaining_today: int | None  # None: Zalo has not said yet today
+    daily_quota: int | None
+    templates: list[TemplateRow]
+
+    @property
+    def on(self) -> bool:
+        return self.configured and self.connection is not None
+
+
+def status() -> Status:
+    connection = ZaloConnection.objects.defer("refresh_token", "access_token").first()
+    fresh = connection is not None and connection.quota_day == today()
+    by_kind = {t.kind: t for t in ZaloTemplate.objects.annotate(param_count=Count("params"))}
+    rows = [TemplateRow(label, by_kind.pop(code, None)) for code, label in kinds.choices()]
+    rows += [TemplateRow(kind, template) for kind, template in sorted(by_kind.items())]
+    return Status(
+        configured=bool(settings.ZALO_APP_ID),
+        connection=connection,
+        remaining_today=connection.remaining_quota if fresh else None,
+        daily_quota=connection.daily_quota if connection else None,
+        templates=rows,
+    )
 
 
 def zalo_phone(e164: str) -> str:

@@ -61,6 +61,7 @@ urlpatterns += [
     path("sms/broadcasts/<int:pk>/", broadcasts.broadcast_detail, name="broadcast_detail"),
     path("sms/messages/", broadcasts.message_log, name="message_log"),
     path("sms/campaigns/", broadcasts.campaign_totals, name="campaign_totals"),
+    path("sms/zalo/", broadcasts.zalo_status, name="zalo_status"),
 ]
 
 # The rota: coverage calendars, the roster from a weekly template, shifts one by one.

@@ -1,5 +1,5 @@
 """The SMS pages: composing a broadcast (with its preview and cost), a broadcast's
-delivery, the message log and each campaign's totals."""
+delivery, the message log, each campaign's totals and the state of Zalo."""
 
 import hashlib
 import json
@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from campaign.access import campaign_staff_required, messageable_campaigns
 from campaign.models import Commune
 from lib.pagination import paginate
+from notifications import zalo
 from notifications.models import Message
 from notifications.segments import (
     ENCODING_LABELS,
@@ -299,3 +300,11 @@ def campaign_totals(request):
         for campaign in messageable_campaigns(request.user).select_related("province")
     ]
     return render(request, "teams/campaign_totals.html", {"rows": rows})
+
+
+@campaign_staff_required
+def zalo_status(request):
+    """Whether messages can go by Zalo: the connection, today's quota and, for each kind of
+    notification, its template and Zalo's review of it. Registering is an administrator's
+    job, in the admin; organisers see here why a message went by SMS."""
+    return render(request, "teams/zalo_status.html", {"zalo": zalo.status()})

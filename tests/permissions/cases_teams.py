@@ -274,6 +274,7 @@ TEAMS = [
         STAFF,
         scoped=True,
     ),
+    Case("teams:zalo_status", "the state of Zalo", at("teams:zalo_status"), STAFF),
     # Coverage and the roster.
     Case("teams:coverage", "the latest coverage", at("teams:coverage"), STAFF),
     Case(
