@@ -165,6 +165,10 @@ class CampaignGlance:
     sms_after_zalo: int = 0
 
     @property
+    def messages_this_week(self) -> int:
+        return self.by_zalo + self.by_sms
+
+    @property
     def day_number(self) -> int:
         return (timezone.localdate() - self.campaign.start).days + 1
 

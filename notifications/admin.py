@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,7 +55,9 @@ class OptOutAdmin(AuditedAdmin, admin.ModelAdmin):
 
 
 class ZaloTemplateForm(forms.ModelForm):
-    kind = forms.ChoiceField(label=gettext_lazy("kind of notification"), choices=kinds.choices)
+    kind = forms.ChoiceField(
+        label=capfirst(gettext_lazy("kind of notification")), choices=kinds.choices
+    )
 
     class Meta:
         model = ZaloTemplate
@@ -61,16 +65,26 @@ class ZaloTemplateForm(forms.ModelForm):
 
 
 class ZaloTemplateParamForm(forms.ModelForm):
-    field = forms.ChoiceField(label=gettext_lazy("filled with"), choices=kinds.field_choices)
+    field = forms.ChoiceField(
+        label=capfirst(gettext_lazy("filled with")), choices=kinds.field_choices
+    )
 
     class Meta:
         model = ZaloTemplateParam
         fields = ["name", "field", "max_length"]
 
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        known = kinds.KINDS.get(kind or "")
+        if known is not None and known.fields:  # the kind's own values, not every kind's
+            self.fields["field"].choices = [
+                (name, str(label)) for name, label in known.fields.items()
+            ]
+
     def clean(self):
         cleaned = super().clean()
-        template = getattr(self.instance, "template", None)
-        kind = kinds.KINDS.get(getattr(template, "kind", ""))
+        kind = kinds.KINDS.get(self.kind or "")
         field = cleaned.get("field")
         if kind is not None and field and field not in kind.fields:
             raise ValidationError(
@@ -82,9 +96,15 @@ class ZaloTemplateParamForm(forms.ModelForm):
         return cleaned
 
 
+class ZaloTemplateParamFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "kind": self.instance.kind}
+
+
 class ZaloTemplateParamInline(admin.TabularInline):
     model = ZaloTemplateParam
     form = ZaloTemplateParamForm
+    formset = ZaloTemplateParamFormSet
     extra = 1
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from notifications import kinds
+
 
 class MessageQuerySet(models.QuerySet):
     def due(self, now):
@@ -289,7 +291,7 @@ class ZaloTemplate(models.Model):
         verbose_name_plural = _("Zalo templates")
 
     def __str__(self):
-        return f"{self.template_id} ({self.kind})"
+        return f"{self.template_id} · {kinds.label(self.kind)}"
 
     @property
     def usable(self) -> bool:

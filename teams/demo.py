@@ -171,19 +171,22 @@ def seed(stdout):
 
 
 ZALO_TEMPLATES = {
-    # kind: (Zalo's template id, [(parameter, value it shows, maximum length)])
+    # kind: (Zalo's template id, its name, [(parameter, value it shows, maximum length)])
     "shift_reminder": (
         "301245",
+        "Nhắc lịch ca trực",
         [("ten", "given_name", 30), ("gio", "time", 5), ("ngay", "day", 5),
          ("dia_diem", "place", 80)],
     ),
     "shift_invitation": (
         "301246",
+        "Mời nhận ca trực",
         [("ten", "name", 50), ("ngay", "day", 5), ("gio", "time", 5), ("xa", "commune", 60),
          ("lien_ket", "url", 200)],
     ),
     "assignment_notice": (
         "301247",
+        "Phân công về xã",
         [("ten", "name", 50), ("xa", "commune", 60), ("tu_ngay", "start", 10),
          ("den_ngay", "end", 10), ("lien_ket", "url", 200)],
     ),
@@ -203,9 +206,16 @@ def seed_zalo(stdout):
     from notifications.models import Message, ZaloTemplate
     from teams.models import Assignment
 
-    for kind, (template_id, params) in ZALO_TEMPLATES.items():
+    checked = timezone.now() - timedelta(days=2)
+    for kind, (template_id, name, params) in ZALO_TEMPLATES.items():
         template, created = ZaloTemplate.objects.get_or_create(
-            kind=kind, defaults={"template_id": template_id, "status": "approved"}
+            kind=kind,
+            defaults={
+                "template_id": template_id,
+                "name": name,
+                "status": "approved",
+                "status_checked_at": checked,
+            },
         )
         if created:
             for name, field, max_length in params:

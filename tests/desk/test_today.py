@@ -225,7 +225,7 @@ def test_an_organiser_sees_the_campaign_at_a_glance(client, organiser, campaign,
     assert "Thứ Sáu 11/12 10:00 · Bộ phận một cửa · 2 chỗ còn trống" in page
     assert "1 tin nhắn không đến được trong tuần" in page
     # Last week's Zalo message is not this week's.
-    assert "Zalo 1 · SMS 2 tin nhắn trong tuần (1 tin gửi bằng SMS sau Zalo)" in page
+    assert "3 tin nhắn trong tuần: Zalo 1 · SMS 2 (1 tin gửi bằng SMS sau Zalo)" in page
     assert "thanh-vien.xlsx" in page
     assert "3 dòng có lỗi" in page
     assert "Hôm nay ở các xã của bạn" not in page

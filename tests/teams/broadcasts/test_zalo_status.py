@@ -104,7 +104,7 @@ def test_the_page_reads_in_vietnamese_and_superusers_find_the_admin(
     client.force_login(admin)
     page = text_of(client)
     assert "Tin nhắn qua Zalo" in page
-    assert "Kết nối từ 09/12/2026" in page
+    assert "Đã kết nối từ 09/12/2026" in page
     assert "Chưa có mẫu: gửi bằng SMS" in page
     response = client.get(reverse("teams:zalo_status"))
     assert reverse("admin:notifications_zalotemplate_changelist") in response.content.decode()
