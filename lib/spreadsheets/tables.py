@@ -273,11 +273,16 @@ def write_errors_file(path: Path, sheet: Sheet, report: ImportReport) -> int:
         text = f"{problem.column}: {problem.message}" if problem.column else problem.message
         reasons.setdefault(problem.line, []).append(text)
     headers = [*sheet.headers, LINE_HEADER, ERROR_HEADER]
+    columns = len(sheet.headers)
+    # A row may be shorter than the header (its last cells empty): the line and the
+    # reason still go under their own headers.
     lines = [
-        [*values, line, "; ".join(reasons[line])] for line, values in sheet.rows if line in reasons
+        [*(list(values) + [""] * columns)[:columns], line, "; ".join(reasons[line])]
+        for line, values in sheet.rows
+        if line in reasons
     ]
     if 1 in reasons:  # header problems: say so on a line of its own
-        lines.insert(0, [""] * len(sheet.headers) + [1, "; ".join(reasons[1])])
+        lines.insert(0, [""] * columns + [1, "; ".join(reasons[1])])
     width = len(headers)
     lines = [(row + [""] * width)[:width] for row in lines]
     if path.suffix.lower() == ".xlsx":

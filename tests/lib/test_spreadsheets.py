@@ -172,6 +172,15 @@ def test_the_errors_file_keeps_the_rows_columns_and_days_so_it_imports_again(tmp
     assert "'=1+2" in (tmp_path / "errors.csv").read_text(encoding="utf-8-sig")
 
 
+def test_a_row_shorter_than_the_header_keeps_its_reason_under_the_reason_header(tmp_path):
+    sheet = Sheet(["Họ và tên", "Số điện thoại", "Nhận tin qua Zalo"], [(2, ["An", "024"])])
+    report = ImportReport(errors=[Problem(2, "Số điện thoại", "a landline")])
+    path = tmp_path / "errors.csv"
+    assert write_errors_file(path, sheet, report) == 1
+    again = read_sheet(path.name, path.read_bytes())
+    assert again.rows[0][1] == ["An", "024", "", "2", "Số điện thoại: a landline"]
+
+
 @pytest.mark.parametrize(
     "cell", ["=SUM(A1)", "+84912345678", "-", "- thiếu hồ sơ", "@ai đó", "'trích dẫn'"]
 )
