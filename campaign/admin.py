@@ -5,6 +5,7 @@ from campaign.models import (
     CampaignCommune,
     Commune,
     CommuneReport,
+    Indicator,
     Province,
     ReadinessCheck,
     ReadinessCriterion,
@@ -75,6 +76,16 @@ class ServiceTypeAdmin(AuditedAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "name_en", "province", "position", "active"]
     list_filter = ["province", "active"]
     search_fields = ["code", "name", "name_en"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(AuditedAdmin, admin.ModelAdmin):
+    """The indicators shipped with Digihelp and those provinces add."""
+
+    list_display = ["code", "name", "unit", "source", "province", "position", "active"]
+    list_filter = ["source", "unit", "province", "active"]
+    search_fields = ["code", "name", "name_en"]
+    list_select_related = ["province"]
 
 
 @admin.register(CommuneReport)

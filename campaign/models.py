@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -396,6 +397,15 @@ class CommuneReport(models.Model):
     payments_online = models.PositiveIntegerField(
         _("payments made online"), null=True, blank=True, help_text=_("Empty: not reported")
     )
+    applications_end_to_end = models.PositiveIntegerField(
+        _("of which online end to end"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Applications filed, processed and returned online, with no paper step. "
+            "Empty: not reported"
+        ),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.FORM
@@ -431,6 +441,11 @@ class CommuneReport(models.Model):
                 condition=models.Q(applications_online__lte=models.F("applications_received")),
                 name="commune_report_online_within_received",
             ),
+            models.CheckConstraint(
+                condition=models.Q(applications_end_to_end__isnull=True)
+                | models.Q(applications_end_to_end__lte=models.F("applications_online")),
+                name="commune_report_end_to_end_within_online",
+            ),
         ]
 
     def __str__(self):
@@ -443,6 +458,14 @@ class CommuneReport(models.Model):
         if not self.applications_received:
             return None
         return self.applications_online * 100 / self.applications_received
+
+    @property
+    def end_to_end_rate(self):
+        """Applications handled online end to end, in per cent of those received; None
+        when not reported or without any."""
+        if not self.applications_received or self.applications_end_to_end is None:
+            return None
+        return self.applications_end_to_end * 100 / self.applications_received
 
     def overlapping(self):
         """The other reports of the same commune whose period shares a day with this one."""
@@ -503,6 +526,202 @@ class ServiceType(models.Model):
         if (get_language() or "vi").startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def offered_in(self, province_id):
+        """The shipped indicators and those a province added, in display order."""
+        return self.filter(
+            models.Q(province__isnull=True) | models.Q(province_id=province_id), active=True
+        )
+
+
+class Indicator(models.Model):
+    """One measure a commune's progress is judged on, and where its figure comes from.
+
+    - From the help-session logs: the citizens helped, or those helped with one service
+      (`service`), counting only the sessions done when `done_only` (a level-2 activation
+      counts once it is activated, not while it waits for the police check).
+    - From the commune reports: one of their figures (`report_field`), a count summed over
+      the reports or a rate of their sums.
+    - Imported: figures the province brings from elsewhere, per commune and period.
+
+    Digihelp ships the indicators the state counts (province empty); a province adds
+    its own. Targets are set per campaign and commune (IndicatorTarget).
+    """
+
+    class Unit(models.TextChoices):
+        COUNT = "count", _("Count")
+        RATE = "rate", _("Rate (%)")
+
+    class Source(models.TextChoices):
+        SESSIONS = "sessions", _("Help-session logs")
+        REPORTS = "reports", _("Commune reports")
+        IMPORTED = "imported", _("Imported figures")
+
+    class ReportField(models.TextChoices):
+        ONLINE_RATE = "online_rate", _("Applications filed online, of those received (%)")
+        END_TO_END_RATE = "end_to_end_rate", _("Applications online end to end (%)")
+        RECORDS_DIGITISED = "records_digitised", _("Records digitised")
+        PAYMENTS_ONLINE = "payments_online", _("Payments made online")
+
+    # The unit each report figure has.
+    REPORT_UNITS = {
+        ReportField.ONLINE_RATE: Unit.RATE,
+        ReportField.END_TO_END_RATE: Unit.RATE,
+        ReportField.RECORDS_DIGITISED: Unit.COUNT,
+        ReportField.PAYMENTS_ONLINE: Unit.COUNT,
+    }
+
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Used in exports and imports")
+    )
+    name = models.CharField(_("name in Vietnamese"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    service = models.ForeignKey(
+        ServiceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service"),
+        help_text=_("From the logs: the sessions that included this service; empty: every one"),
+    )
+    done_only = models.BooleanField(
+        _("only sessions done"),
+        default=False,
+        help_text=_("From the logs: count a session only when its outcome is “done”"),
+    )
+    report_field = models.CharField(
+        _("report figure"), max_length=20, choices=ReportField.choices, blank=True
+    )
+    province = models.ForeignKey(
+        Province,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("province"),
+        help_text=_("Empty: shipped with Digihelp, offered everywhere"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+    active = models.BooleanField(_("in use"), default=True)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            # Each source names what it needs, and nothing of another source.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(source="reports") & ~models.Q(report_field="")
+                    | ~models.Q(source="reports") & models.Q(report_field="")
+                ),
+                name="indicator_report_field_for_reports",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source="sessions")
+                | models.Q(service__isnull=True, done_only=False),
+                name="indicator_service_for_sessions",
+            ),
+            # Logs count people; a rate comes from reports or an import.
+            models.CheckConstraint(
+                condition=~models.Q(source="sessions", unit="rate"),
+                name="indicator_sessions_count",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the request (Vietnamese when there is no other)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "vi").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == self.Unit.RATE
+
+    def clean(self):
+        errors = {}
+        if self.source == self.Source.REPORTS and not self.report_field:
+            errors["report_field"] = _("Choose the report figure this indicator reads.")
+        if self.source != self.Source.REPORTS and self.report_field:
+            errors["report_field"] = _("Only an indicator from commune reports reads one.")
+        if self.source != self.Source.SESSIONS and (self.service_id or self.done_only):
+            errors["service"] = _("Only an indicator from the logs counts a service.")
+        if self.source == self.Source.SESSIONS and self.unit == self.Unit.RATE:
+            errors["unit"] = _("The logs count citizens: an indicator from them is a count.")
+        expected = self.REPORT_UNITS.get(self.report_field)
+        if self.source == self.Source.REPORTS and expected and self.unit != expected:
+            errors["unit"] = (
+                _("This report figure is a rate.")
+                if expected == self.Unit.RATE
+                else _("This report figure is a count.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class IndicatorTarget(models.Model):
+    """What one commune is to reach on one indicator during a campaign."""
+
+    campaign_commune = models.ForeignKey(
+        CampaignCommune,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("campaign commune"),
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("indicator")
+    )
+    value = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        ordering = ["campaign_commune", "indicator"]
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign_commune", "indicator"], name="indicator_target_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="indicator_target_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_commune}: {self.indicator} = {self.value}"
+
+    def clean(self):
+        problem = target_problem(self.indicator, self.value)
+        if problem:
+            raise ValidationError({"value": problem})
+
+
+def target_problem(indicator: Indicator, value) -> str | None:
+    """Why `value` cannot be a target of `indicator` (its unit), or None."""
+    if value is None:
+        return None
+    if value < 0:
+        return _("A target cannot be below zero.")
+    if indicator.is_rate and value > 100:
+        return _("A rate is at most 100 %.")
+    if not indicator.is_rate and value != int(value):
+        return _("This indicator counts: its target is a whole number.")
+    return None
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -252,12 +252,14 @@ class DailyRollup(CommuneDayRollup):
 
 
 class DailyServiceRollup(CommuneDayRollup):
-    """How many of a commune's sessions on one day included one service."""
+    """How many of a commune's sessions on one day included one service, and how many of
+    those were done (an indicator counting, say, level-2 activations reads these)."""
 
     service = models.ForeignKey(
         ServiceType, on_delete=models.CASCADE, related_name="+", verbose_name=_("service")
     )
     sessions = models.PositiveIntegerField(_("citizens helped"), default=0)
+    done = models.PositiveIntegerField(_("of which done"), default=0)
 
     class Meta:
         ordering = ["campaign", "day", "commune", "service"]

@@ -7,8 +7,9 @@
 
 Per campaign, commune and local day (Asia/Ho_Chi_Minh): the counts of DailyRollup
 (citizens helped, minutes, priority groups, e-ID activations), one row per service given
-(DailyServiceRollup) and one per volunteer who logged (DailyVolunteerRollup); and per
-campaign, commune and volunteer over the whole campaign (CampaignVolunteerRollup).
+(DailyServiceRollup: the sessions that included it, and those of them done) and one per
+volunteer who logged (DailyVolunteerRollup); and per campaign, commune and volunteer over
+the whole campaign (CampaignVolunteerRollup).
 A province's 45-day campaign has about 3,000 daily rows however many sessions it logs,
 so the dashboard reads thousands of rows where the sessions are millions.
 
@@ -48,6 +49,7 @@ DAILY_COUNTERS = (
 )
 DAILY_KEY = ("campaign", "commune", "day")
 SERVICE_KEY = ("campaign", "commune", "day", "service")
+SERVICE_COUNTERS = ("sessions", "done")
 VOLUNTEER_KEY = ("campaign", "commune", "day", "volunteer")
 CAMPAIGN_VOLUNTEER_KEY = ("campaign", "commune", "volunteer")
 
@@ -106,7 +108,7 @@ class Deltas:
 
     def __init__(self):
         self.daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(DAILY_COUNTERS))
-        self.services: dict[tuple, int] = defaultdict(int)
+        self.services: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
         self.volunteers: dict[tuple, int] = defaultdict(int)
         self.campaign_volunteers: dict[tuple, int] = defaultdict(int)
 
@@ -127,8 +129,11 @@ class Deltas:
         row = self.daily[key]
         for position, value in enumerate(values):
             row[position] += sign * int(value)
+        done = session.outcome == DONE
         for service in {service.pk for service in services}:
-            self.services[(*key, service)] += sign
+            counts = self.services[(*key, service)]
+            counts[0] += sign
+            counts[1] += sign * done
         if counted:
             self.volunteers[(*key, session.volunteer_id)] += sign
             self.campaign_volunteers[
@@ -148,7 +153,12 @@ class Deltas:
                 )
             ]
         for key in self.services.keys() | other.services.keys():
-            change.services[key] = self.services.get(key, 0) - other.services.get(key, 0)
+            change.services[key] = [
+                mine - theirs
+                for mine, theirs in zip(
+                    self.services.get(key, [0, 0]), other.services.get(key, [0, 0]), strict=True
+                )
+            ]
         for mine, theirs, changed in (
             (self.volunteers, other.volunteers, change.volunteers),
             (self.campaign_volunteers, other.campaign_volunteers, change.campaign_volunteers),
@@ -169,7 +179,7 @@ class Deltas:
 
         for model, key_names, counters, rows in (
             (DailyRollup, DAILY_KEY, DAILY_COUNTERS, self.daily.items()),
-            (DailyServiceRollup, SERVICE_KEY, ("sessions",), self.one_counter(self.services)),
+            (DailyServiceRollup, SERVICE_KEY, SERVICE_COUNTERS, self.services.items()),
             (
                 DailyVolunteerRollup,
                 VOLUNTEER_KEY,
@@ -280,7 +290,7 @@ def remove_empty(model, key_names, keys) -> None:
 
 TABLES = (
     ("DailyRollup", DAILY_KEY, DAILY_COUNTERS),
-    ("DailyServiceRollup", SERVICE_KEY, ("sessions",)),
+    ("DailyServiceRollup", SERVICE_KEY, SERVICE_COUNTERS),
     ("DailyVolunteerRollup", VOLUNTEER_KEY, ("sessions",)),
     ("CampaignVolunteerRollup", CAMPAIGN_VOLUNTEER_KEY, ("sessions",)),
 )
@@ -329,8 +339,8 @@ def counted_from_sessions(campaign_ids=None, *, apps=installed_apps) -> dict[str
     services = list(
         links.annotate(day=link_day)
         .values(*link_key, "servicetype_id")
-        .annotate(count=Count("pk"))
-        .values_list(*link_key, "servicetype_id", "count")
+        .annotate(count=Count("pk"), done=Count("pk", filter=Q(helpsession__outcome=DONE)))
+        .values_list(*link_key, "servicetype_id", "count", "done")
     )
     volunteers = list(
         sessions.annotate(day=day)
@@ -402,11 +412,17 @@ def rebuild(campaign_ids=None, *, apps=installed_apps) -> dict[str, int]:
             rows.delete()  # one DELETE: nothing refers to these rows
         counted = counted_from_sessions(campaign_ids, apps=apps)
         for name, key_names, counters in TABLES:
+            model = apps.get_model("help_sessions", name)
             width = len(key_names)
+            # An older migration's model may lack a counter added since: leave it out.
+            kept = [i for i, c in enumerate(counters) if hasattr(model, c)]
             insert_rows(
-                apps.get_model("help_sessions", name),
-                [*key_names, *counters],
-                [(*key_parameters(row[:width]), *row[width:]) for row in counted[name]],
+                model,
+                [*key_names, *(counters[i] for i in kept)],
+                [
+                    (*key_parameters(row[:width]), *(row[width + i] for i in kept))
+                    for row in counted[name]
+                ],
             )
             written[name] = len(counted[name])
     return written

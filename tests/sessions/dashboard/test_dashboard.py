@@ -258,10 +258,12 @@ def test_a_correction_moves_its_counts_and_keeps_the_rollups_exact(campaign, min
     day = DailyRollup.objects.get(campaign=campaign, commune=mine, day=today)
     assert (day.sessions, day.minutes, day.elderly, day.eid_activations) == (1, 25, 1, 1)
     services = DailyServiceRollup.objects.filter(campaign=campaign)
-    assert [s.service.code for s in services] == ["eid_account"]  # the emptied row went
+    # The emptied row went; the session is done, so it counts among the service's done.
+    assert [(s.service.code, s.sessions, s.done) for s in services] == [("eid_account", 1, 1)]
     assert exact(campaign)
     correct_session(session, {"services": ["eid_account"], "outcome": "referred"})
     assert DailyRollup.objects.get(campaign=campaign, day=today).eid_activations == 0
+    assert DailyServiceRollup.objects.values_list("sessions", "done").get() == (1, 0)
     assert DailyRollup.objects.get(campaign=campaign, day=today).minutes == 0
     assert exact(campaign)
 
