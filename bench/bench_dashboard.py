@@ -46,9 +46,10 @@ from bench import Figure, stopwatch
 from campaign.divisions import load_divisions
 from campaign.models import (
     Campaign,
-    CampaignCommune,
     Commune,
     CommuneReport,
+    Indicator,
+    IndicatorTarget,
     Province,
     ReadinessCheck,
     ReadinessCriterion,
@@ -131,23 +132,22 @@ def make_campaign(province, today, rng, *, targets=True):
     )
     campaign.add_all_communes()
     if targets:
-        rows = list(campaign.campaign_communes.order_by("pk"))
-        for number, row in enumerate(rows):
+        indicators = {i.code: i for i in Indicator.objects.filter(province__isnull=True)}
+        made = []
+        for number, row in enumerate(campaign.campaign_communes.order_by("pk")):
             if number % 13 == 5:
                 continue  # a few communes without a target
-            row.citizens_target = rng.randrange(15_000, 30_000)
-            row.eid_activations_target = rng.randrange(5_000, 12_000)
-            row.online_application_rate_target = 30
-            row.other_targets = {"Hồ sơ số hóa": 900, "Thanh toán trực tuyến": 400}
-        CampaignCommune.objects.bulk_update(
-            rows,
-            [
-                "citizens_target",
-                "eid_activations_target",
-                "online_application_rate_target",
-                "other_targets",
-            ],
-        )
+            for code, value in (
+                ("citizens_helped", rng.randrange(15_000, 30_000)),
+                ("eid_level_2", rng.randrange(5_000, 12_000)),
+                ("online_application_rate", 30),
+                ("records_digitised", 900),
+                ("online_payments", 400),
+            ):
+                made.append(
+                    IndicatorTarget(campaign_commune=row, indicator=indicators[code], value=value)
+                )
+        IndicatorTarget.objects.bulk_create(made, batch_size=2000)
     return campaign
 
 

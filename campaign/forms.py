@@ -1,7 +1,7 @@
 """Forms of the campaign pages: the campaign, its communes' targets and the checklist."""
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.apps import apps
@@ -18,13 +18,14 @@ from campaign.models import (
     Campaign,
     CampaignCommune,
     CommuneReport,
+    IndicatorTarget,
     ReadinessCheck,
     ReadinessCriterion,
+    target_problem,
 )
 from lib.brands import brand_problem
 from lib.day_fields import DayField
 from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
-from lib.text import fold_text
 
 
 class CampaignForm(forms.ModelForm):
@@ -62,76 +63,103 @@ class CampaignForm(forms.ModelForm):
         return cleaned
 
 
-def is_a_rate(name: str) -> bool:
-    """A target named as a share: "tỷ lệ …", "… (%)", "rate of …"."""
-    folded = fold_text(name)
-    return "%" in name or folded.startswith(("ty le", "rate")) or " rate" in folded
+class TargetsForm(forms.Form):
+    """Every commune's target for every indicator offered in the province: one number
+    field per commune and indicator, checked by the indicator's unit; empty is "no
+    target". Saving writes only what changed, and says which targets changed."""
 
-
-class OtherTargetsField(forms.CharField):
-    """Other targets typed as "name = number" lines, kept as a {name: number} dict."""
-
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 30})
-
-    def prepare_value(self, value):
-        if isinstance(value, dict):
-            return "\n".join(f"{name} = {number}" for name, number in value.items())
-        return value
-
-    def to_python(self, value):
-        targets = {}
-        for number, line in enumerate((value or "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            name, equals, amount = (part.strip() for part in line.rpartition("="))
-            try:
-                amount = Decimal(amount)
-            except InvalidOperation:
-                amount = None
-            if not equals or not name or amount is None or not amount.is_finite():
-                raise forms.ValidationError(
-                    _("Line %(number)s is not “name = number”: %(line)s"),
-                    code="malformed",
-                    params={"number": number, "line": line},
+    def __init__(self, *args, campaign, rows, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)  # CampaignCommune, with their commune
+        self.indicators = list(indicators)
+        self.stored = {
+            (t.campaign_commune_id, t.indicator_id): t
+            for t in IndicatorTarget.objects.filter(campaign_commune__in=self.rows)
+        }
+        for row in self.rows:
+            for indicator in self.indicators:
+                stored = self.stored.get((row.pk, indicator.pk))
+                where = f"{row.commune.name}, {indicator.label}"
+                self.fields[self.name(row, indicator)] = forms.DecimalField(
+                    label=where,
+                    required=False,
+                    max_digits=12,
+                    decimal_places=2,
+                    error_messages={
+                        "invalid": _("%(where)s: not a number") % {"where": where},
+                        "max_digits": _("%(where)s: the number is too large") % {"where": where},
+                        "max_decimal_places": _("%(where)s: at most two decimals")
+                        % {"where": where},
+                        "max_whole_digits": _("%(where)s: the number is too large")
+                        % {"where": where},
+                    },
+                    initial=plain(stored.value) if stored else None,
+                    widget=forms.NumberInput(
+                        attrs={"step": "0.1" if indicator.is_rate else "1", "min": "0"}
+                        | ({"max": "100"} if indicator.is_rate else {})
+                    ),
                 )
-            if amount < 0:
-                raise forms.ValidationError(
-                    _("Line %(number)s: a target cannot be below zero: %(line)s"),
-                    code="negative",
-                    params={"number": number, "line": line},
-                )
-            if is_a_rate(name) and amount > 100:
-                raise forms.ValidationError(
-                    _("Line %(number)s: a rate is at most 100 %%: %(line)s"),
-                    code="rate_above_100",
-                    params={"number": number, "line": line},
-                )
-            targets[name] = int(amount) if amount == amount.to_integral_value() else float(amount)
-        return targets
+        self.unmatched = [row for row in self.rows if row.unmatched_targets]
+        if self.unmatched:
+            self.fields["clear_unmatched"] = forms.BooleanField(
+                label=_("They are set again above: clear this list"), required=False
+            )
 
+    @staticmethod
+    def name(row, indicator) -> str:
+        return f"t_{row.pk}_{indicator.pk}"
 
-class CampaignCommuneForm(forms.ModelForm):
-    other_targets = OtherTargetsField(
-        label=_("other targets"),
-        required=False,
-        help_text=_("One per line: name = number"),
-    )
-
-    class Meta:
-        model = CampaignCommune
-        fields = [
-            "citizens_target",
-            "online_application_rate_target",
-            "eid_activations_target",
-            "other_targets",
+    def table(self):
+        """(row, [(indicator, bound field), ...]) for the template, in order."""
+        return [
+            (row, [(i, self[self.name(row, i)]) for i in self.indicators]) for row in self.rows
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            for indicator in self.indicators:
+                name = self.name(row, indicator)
+                problem = target_problem(indicator, cleaned.get(name))
+                if problem:
+                    self.add_error(name, f"{self.fields[name].label}: {problem}")
+        return cleaned
 
-# Edits the campaign's own communes only: a form posted beyond them adds nothing.
-CampaignCommuneFormSet = forms.modelformset_factory(
-    CampaignCommune, form=CampaignCommuneForm, extra=0, can_delete=False, edit_only=True
-)
+    def problems(self) -> list[str]:
+        """Every refused target, commune and indicator named, for the list above the grid."""
+        return [str(error) for errors in self.errors.values() for error in errors]
+
+    @transaction.atomic
+    def save(self) -> list[tuple]:
+        """Write the targets that changed; returns (commune, indicator, before, after)."""
+        changes = []
+        for row in self.rows:
+            for indicator in self.indicators:
+                value = self.cleaned_data.get(self.name(row, indicator))
+                stored = self.stored.get((row.pk, indicator.pk))
+                before = stored.value if stored else None
+                if value == before:
+                    continue
+                if value is None:
+                    stored.delete()
+                elif stored:
+                    stored.value = value
+                    stored.save(update_fields=["value"])
+                else:
+                    IndicatorTarget.objects.create(
+                        campaign_commune=row, indicator=indicator, value=value
+                    )
+                changes.append((row, indicator, before, value))
+        if self.cleaned_data.get("clear_unmatched"):
+            CampaignCommune.objects.filter(pk__in=[r.pk for r in self.unmatched]).update(
+                unmatched_targets={}
+            )
+        return changes
+
+
+def plain(value: Decimal):
+    """400.00 as 400, 35.50 as 35.5: what an organiser typed."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 class CriteriaForm(forms.Form):

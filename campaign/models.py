@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -250,7 +250,8 @@ class Campaign(models.Model):
 
 
 class CampaignCommune(models.Model):
-    """A commune taking part in a campaign, with the targets it is measured against."""
+    """A commune taking part in a campaign. Its targets are per indicator
+    (IndicatorTarget, related name `targets`)."""
 
     campaign = models.ForeignKey(
         Campaign,
@@ -261,23 +262,14 @@ class CampaignCommune(models.Model):
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="+", verbose_name=_("commune")
     )
-    citizens_target = models.PositiveIntegerField(_("citizens to help"), null=True, blank=True)
-    online_application_rate_target = models.DecimalField(
-        _("online-application rate to reach (%)"),
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],  # a rate, 0-100 %
-    )
-    eid_activations_target = models.PositiveIntegerField(
-        _("e-ID activations"), null=True, blank=True
-    )
-    other_targets = models.JSONField(
-        _("other targets"),
+    unmatched_targets = models.JSONField(
+        _("targets to set again"),
         default=dict,
         blank=True,
-        help_text=_('Name and number of any other target, e.g. {"digitised records": 500}'),
+        help_text=_(
+            "Targets typed as free text before indicators existed that no indicator took: "
+            "{name: number}. Shown on the targets page until an organiser clears them"
+        ),
     )
 
     class Meta:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.utils import timezone
 from wagtail.models import Page, Task, TaskState, WorkflowState
 
-from campaign.models import Campaign, CampaignCommune, Role, campaign_tag
+from campaign.models import Campaign, CampaignCommune, IndicatorTarget, Role, campaign_tag
 from notifications.models import Channel, Message
 from sessions.models import DailyRollup
 from teams.models import ImportJob, Shift, ShiftSignup
@@ -183,7 +183,14 @@ def organised_running(user, today: date):
 
 def campaign_glance(campaign: Campaign, today: date) -> CampaignGlance:
     glance = CampaignGlance(campaign)
-    places = list(CampaignCommune.objects.filter(campaign=campaign).select_related("commune"))
+    citizens_target = IndicatorTarget.objects.filter(
+        campaign_commune=OuterRef("pk"), indicator__code="citizens_helped"
+    ).values("value")[:1]
+    places = list(
+        CampaignCommune.objects.filter(campaign=campaign)
+        .select_related("commune")
+        .annotate(citizens_target=Subquery(citizens_target))
+    )
     glance.communes = len(places)
     helped = dict(
         DailyRollup.objects.filter(campaign=campaign)
@@ -195,8 +202,8 @@ def campaign_glance(campaign: Campaign, today: date) -> CampaignGlance:
         done = helped.get(place.commune_id, 0)
         glance.helped += done
         if place.citizens_target:
-            glance.target += place.citizens_target
-            expected = round(place.citizens_target * gone)
+            glance.target += int(place.citizens_target)
+            expected = round(int(place.citizens_target) * gone)
             if expected and Fraction(done, expected) < BEHIND_BELOW:
                 glance.behind.append(Behind(place, done, expected))
     glance.behind.sort(key=lambda b: (Fraction(b.helped, b.expected), b.place.commune.name))

@@ -150,21 +150,33 @@ def ask_for_follow_ups(sessions, rng, today) -> int:
 def seed_reports(campaign, stdout):
     """The communes' official figures: a week before the campaign, then one report per
     day so far, the share filed online climbing from about 1 % towards each commune's
-    own level (between 15 % and 90 %). Targets for the rate, digitised records and
-    online payments, where the communes have none yet."""
-    from campaign.models import CampaignCommune, CommuneReport
+    own level (between 15 % and 90 %), some of it end to end. Targets for the two rates,
+    digitised records and online payments, where the communes have none yet."""
+    from campaign.models import CampaignCommune, CommuneReport, Indicator, IndicatorTarget
 
     if CommuneReport.objects.filter(campaign_commune__campaign=campaign).exists():
         return
     rng = random.Random(1646)
     today = timezone.localdate()
     reports = []
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(
+            code__in=["online_application_rate", "end_to_end_rate", "records_digitised",
+                      "online_payments"]
+        )
+    }  # fmt: skip
+    targets = []
     for cc in CampaignCommune.objects.filter(campaign=campaign).order_by("pk"):
-        if cc.online_application_rate_target is None:
-            cc.online_application_rate_target = rng.choice((25, 30, 30, 40))
-        if not cc.other_targets:
-            cc.other_targets = {"Hồ sơ số hóa": 600, "Thanh toán trực tuyến": 250}
-        cc.save(update_fields=["online_application_rate_target", "other_targets"])
+        for code, value in (
+            ("online_application_rate", rng.choice((25, 30, 30, 40))),
+            ("end_to_end_rate", rng.choice((10, 15, 20))),
+            ("records_digitised", 600),
+            ("online_payments", 250),
+        ):
+            targets.append(
+                IndicatorTarget(campaign_commune=cc, indicator=indicators[code], value=value)
+            )
         start_rate, final_rate = rng.uniform(0.3, 2.0), rng.uniform(15, 90)
         received = rng.randint(300, 900)
         reports.append(
@@ -190,7 +202,8 @@ def seed_reports(campaign, stdout):
                     period_start=day,
                     period_end=day,
                     applications_received=received,
-                    applications_online=min(received, round(received * rate / 100)),
+                    applications_online=(online := min(received, round(received * rate / 100))),
+                    applications_end_to_end=round(online * rng.uniform(0.3, 0.7)),
                     records_digitised=rng.randint(5, 30),
                     payments_online=rng.randint(1, 12),
                     source=CommuneReport.Source.IMPORT,
@@ -198,5 +211,6 @@ def seed_reports(campaign, stdout):
             )
             day += timedelta(days=1)
     CommuneReport.objects.bulk_create(reports, batch_size=2000)
+    IndicatorTarget.objects.bulk_create(targets, batch_size=2000, ignore_conflicts=True)
     if stdout:
         stdout.write(f"Demo commune reports: {len(reports)} for {campaign.name}")

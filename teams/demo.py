@@ -317,7 +317,7 @@ def seed_campaign(province, stdout):
     from django.db import connection
     from django.utils import timezone
 
-    from campaign.models import Campaign
+    from campaign.models import Campaign, Indicator, IndicatorTarget
     from lib.bulk import insert_rows
     from teams.models import Assignment, Volunteer
     from teams.rota.roster import WeeklySlot, generate_roster
@@ -337,7 +337,13 @@ def seed_campaign(province, stdout):
     if not created:
         return
     campaign.add_all_communes()
-    campaign.campaign_communes.update(citizens_target=2000, eid_activations_target=800)
+    values = {"citizens_helped": 2000, "eid_level_2": 800}
+    indicators = list(Indicator.objects.filter(code__in=values))
+    IndicatorTarget.objects.bulk_create(
+        IndicatorTarget(campaign_commune=cc, indicator=indicator, value=values[indicator.code])
+        for cc in campaign.campaign_communes.all()
+        for indicator in indicators
+    )
     rng = random.Random(45)
     seed_readiness(campaign, rng, today)
     # Everybody works in their home commune for the whole campaign.

@@ -136,7 +136,10 @@ def outsider(make_user, provinces):
 
 @pytest.fixture
 def service_catalogue(db):
-    """The national service catalogue a migration makes, again: tests that run with
-    transactional_db empty the database after them, migration data included."""
+    """The national service catalogue and the indicators migrations make, again: tests
+    that run with transactional_db empty the database after them, migration data
+    included."""
     migration = importlib.import_module("campaign.migrations.0004_service_catalogue_and_audit")
     migration.add_catalogue(apps, schema_editor=None)
+    indicators = importlib.import_module("campaign.migrations.0010_indicator_defaults")
+    indicators.add_defaults(apps, schema_editor=None)

@@ -11,12 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaign import access, audit
-from campaign.forms import (
-    CampaignCommuneFormSet,
-    CampaignForm,
-    CriteriaForm,
-)
-from campaign.models import Campaign, Role
+from campaign.forms import CampaignForm, CriteriaForm, TargetsForm
+from campaign.models import Campaign, Indicator, IndicatorTarget, Role
 
 
 @login_required
@@ -70,12 +66,22 @@ def campaign_detail(request, pk):
     """Dates, status and the targets and readiness of the communes the user may see."""
     campaign, rows = campaign_and_rows(request.user, pk)
     rows = list(rows.select_related("commune").annotate(met=Count("readiness_checks")))
+    # The indicators with a target in any commune shown, and each row's target for them.
+    targets = {
+        (t.campaign_commune_id, t.indicator_id): t.value
+        for t in IndicatorTarget.objects.filter(campaign_commune__in=rows)
+    }
+    used = {indicator_id for _row, indicator_id in targets}
+    indicators = [i for i in Indicator.objects.offered_in(campaign.province_id) if i.pk in used]
+    for row in rows:
+        row.target_values = [targets.get((row.pk, i.pk)) for i in indicators]
     return render(
         request,
         "campaign/campaign_detail.html",
         {
             "campaign": campaign,
             "rows": rows,
+            "indicators": indicators,
             "criteria_count": campaign.readiness_criteria.count(),
             "can_organise": access.organises_campaign(request.user, campaign),
         },
@@ -84,21 +90,22 @@ def campaign_detail(request, pk):
 
 @login_required
 def campaign_targets(request, pk):
-    """All communes' targets and the readiness checklist, edited on one page."""
+    """All communes' targets, one per indicator, and the readiness checklist, on one page."""
     campaign = access.organised_campaign(request.user, pk)
-    queryset = campaign.campaign_communes.select_related("commune")
+    rows = campaign.campaign_communes.select_related("commune").order_by("commune__name")
     criteria = campaign.readiness_criteria.values_list("text", flat=True)
     data = request.POST if request.method == "POST" else None
-    formset = CampaignCommuneFormSet(data, queryset=queryset, prefix="communes")
+    form = TargetsForm(
+        data,
+        campaign=campaign,
+        rows=rows,
+        indicators=Indicator.objects.offered_in(campaign.province_id),
+    )
     criteria_form = CriteriaForm(data, initial={"criteria": "\n".join(criteria)})
-    before = {row.pk: audit.snapshot(row) for row in queryset} if data is not None else {}
     criteria_before = list(criteria)
-    if data is not None and formset.is_valid() and criteria_form.is_valid():
+    if data is not None and form.is_valid() and criteria_form.is_valid():
         with transaction.atomic():
-            for target in formset.save():
-                audit.record_change(
-                    target, "changed", actor=request.user, before=before.get(target.pk)
-                )
+            record_target_changes(form.save(), request.user)
             criteria_form.save(campaign)
             criteria_after = list(campaign.readiness_criteria.values_list("text", flat=True))
             if criteria_after != criteria_before:
@@ -116,8 +123,20 @@ def campaign_targets(request, pk):
     return render(
         request,
         "campaign/campaign_targets.html",
-        {"campaign": campaign, "formset": formset, "criteria_form": criteria_form},
+        {"campaign": campaign, "form": form, "criteria_form": criteria_form},
     )
+
+
+def record_target_changes(changes, actor) -> None:
+    """One audit event per commune whose targets changed, naming each indicator."""
+    by_row = {}
+    for row, indicator, before, after in changes:
+        by_row.setdefault(row, {})[indicator.code] = {
+            "from": None if before is None else str(before),
+            "to": None if after is None else str(after),
+        }
+    for row, targets in by_row.items():
+        audit.record_change(row, "changed", actor=actor, details={"targets": targets}, force=True)
 
 
 def campaign_and_rows(user, pk):

@@ -38,8 +38,7 @@ from collections import defaultdict
 from dataclasses import astuple, dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from functools import cache, cached_property
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import (
@@ -48,7 +47,9 @@ from django.db.models import (
     Func,
     Max,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -59,11 +60,14 @@ from campaign.models import (
     Campaign,
     CampaignCommune,
     CommuneReport,
+    IndicatorTarget,
     ServiceType,
     campaign_tag,
 )
 from lib.text import fold
 from notifications.models import Message
+from sessions.dashboard.indicators import IndicatorBoard, indicator_figures, of_one
+from sessions.dashboard.progress import Progress
 from sessions.models import (
     CampaignVolunteerRollup,
     DailyRollup,
@@ -82,34 +86,9 @@ from teams.models import Shift, ShiftSignup
 from teams.rota.coverage import local_midnight
 
 WEEK = 7
-
-# Other targets whose progress the reports measure, by their name folded (lib.text).
-REPORTED_TARGETS = {
-    "records_digitised": {
-        "digitised records",
-        "digitized records",
-        "records digitised",
-        "records digitized",
-        "ho so so hoa",
-        "so hoa ho so",
-        "ho so duoc so hoa",
-    },
-    "payments_online": {
-        "online payments",
-        "payments online",
-        "payments made online",
-        "thanh toan truc tuyen",
-        "thanh toan khong dung tien mat",
-    },
-}
-
-
-@cache
-def reported_figure(target_name: str) -> str | None:
-    """The report figure (a key of REPORTED_TARGETS) that measures a target so named."""
-    folded = fold(target_name)
-    return next((figure for figure, names in REPORTED_TARGETS.items() if folded in names), None)
-
+# The indicators the commune table has a column for; the others are listed together.
+CITIZENS, EID, ONLINE_RATE = "citizens_helped", "eid_level_2", "online_application_rate"
+IN_COLUMNS = (CITIZENS, EID, ONLINE_RATE)
 
 # Counting -------------------------------------------------------------------------
 
@@ -149,35 +128,6 @@ class Counts:
         return (Decimal(self.minutes) / 60).quantize(Decimal("0.1"))
 
 
-@dataclass(frozen=True)
-class Progress:
-    """What was achieved against a target; no target (None or 0) is "no target"."""
-
-    achieved: int | float | None
-    target: int | float | Decimal | None
-
-    @property
-    def has_target(self) -> bool:
-        return self.target is not None and self.target > 0
-
-    @cached_property
-    def share(self) -> Fraction | None:
-        """achieved / target exactly, for ranking without rounding ties apart."""
-        if not self.has_target or self.achieved is None:
-            return None
-        return Fraction(self.achieved) / Fraction(self.target)
-
-    @cached_property
-    def percent(self) -> float | None:
-        share = self.share
-        return None if share is None else float(share * 100)
-
-    @property
-    def is_met(self) -> bool:
-        share = self.share
-        return share is not None and share >= 1
-
-
 @dataclass
 class Rate:
     """An online-application rate from official reports: online / received."""
@@ -195,13 +145,6 @@ class Rate:
     @property
     def has_report(self) -> bool:
         return self.reports > 0
-
-
-@dataclass
-class OtherTarget:
-    name: str
-    progress: Progress  # achieved is None when nothing was reported yet
-    measured: bool  # False: no figure here measures this target
 
 
 @dataclass
@@ -244,26 +187,38 @@ class CommuneRow:
     rank: int | None = None
     sparkline: object = None  # the rate over time, drawn (sessions.dashboard.charts.sparkline)
 
+    # The campaign's indicators in this commune, in their order (sessions.dashboard.
+    # indicators); the three the table has columns for are also read by name below.
+    indicators: list = field(default_factory=list)
+
+    def indicator(self, code: str):
+        return next((p for p in self.indicators if p.indicator.code == code), None)
+
+    def target_of(self, code: str):
+        found = self.indicator(code)
+        return found.target if found else None
+
     @cached_property
     def citizens(self) -> Progress:
-        return Progress(self.counts.sessions, self.campaign_commune.citizens_target)
+        return Progress(self.counts.sessions, self.target_of(CITIZENS))
 
     @cached_property
     def eid(self) -> Progress:
-        return Progress(self.counts.eid_activations, self.campaign_commune.eid_activations_target)
+        found = self.indicator(EID)
+        return found.progress if found else Progress(None, None)
 
     @cached_property
     def online(self) -> Progress:
-        return Progress(self.rate.percent, self.campaign_commune.online_application_rate_target)
+        return Progress(self.rate.percent, self.target_of(ONLINE_RATE))
 
     @cached_property
-    def other_targets(self) -> list[OtherTarget]:
-        targets = []
-        for name, number in (self.campaign_commune.other_targets or {}).items():
-            figure = reported_figure(name)
-            achieved = getattr(self, figure) if figure else None
-            targets.append(OtherTarget(name, Progress(achieved, number), figure is not None))
-        return targets
+    def other_targets(self) -> list:
+        """The other indicators this commune has a target for (IndicatorProgress)."""
+        return [
+            p
+            for p in self.indicators
+            if p.indicator.code not in IN_COLUMNS and p.progress.has_target
+        ]
 
 
 def rank(rows: list[CommuneRow]) -> list[CommuneRow]:
@@ -593,6 +548,7 @@ class Board:
     rate: Rate
     rate_series: list[tuple[date, float]]
     criteria_count: int
+    indicators: IndicatorBoard  # of the communes shown, with the period before to compare
 
     @property
     def chart_days(self) -> list[tuple[date, Counts]]:
@@ -610,16 +566,13 @@ class Board:
         with_target = [row for row in self.communes if row.citizens.has_target]
         return Progress(
             sum(row.counts.sessions for row in with_target),
-            sum(row.campaign_commune.citizens_target for row in with_target) or None,
+            sum(row.citizens.target for row in with_target) or None,
         )
 
     @property
     def eid(self) -> Progress:
-        with_target = [row for row in self.communes if row.eid.has_target]
-        return Progress(
-            sum(row.counts.eid_activations for row in with_target),
-            sum(row.campaign_commune.eid_activations_target for row in with_target) or None,
-        )
+        found = next((p for p in self.indicators.totals if p.indicator.code == EID), None)
+        return found.progress if found else Progress(None, None)
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -671,6 +624,11 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
         source.volunteers(campaign, shown_ids, spans) if shown_ids else dict.fromkeys(spans, 0)
     )
     rate, rate_series = report_figures(rows, shown, days)
+    # Every indicator of every commune the user sees (the ranks are among them all).
+    every = indicator_figures(campaign, list(rows), days.first, days.last)
+    for commune_id, progresses in every.rows.items():
+        rows[commune_id].indicators = progresses
+    indicators = every if shown == set(rows) else of_one(every, next(iter(shown), None))
     coverage_of, hours = roster_figures(campaign, shown_ids, days.first, days.last)
     coverage = Coverage()
     for commune_id, counted in coverage_of.items():
@@ -698,6 +656,7 @@ def build(campaign: Campaign, user, filters: Filters, *, source=None, now=None) 
         rate=rate,
         rate_series=rate_series,
         criteria_count=campaign.readiness_criteria.count(),
+        indicators=indicators,
     )
 
 
@@ -850,9 +809,14 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
     province_of = {campaign.pk: campaign.province_id for campaign in campaigns}
 
     targets = {}
-    for cc_id, campaign_id, commune_id, target in CampaignCommune.objects.filter(
-        campaign__in=[c.pk for c in campaigns], commune__in=visible
-    ).values_list("pk", "campaign_id", "commune_id", "citizens_target"):
+    citizens_target = IndicatorTarget.objects.filter(
+        campaign_commune=OuterRef("pk"), indicator__code=CITIZENS
+    ).values("value")[:1]
+    for cc_id, campaign_id, commune_id, target in (
+        CampaignCommune.objects.filter(campaign__in=[c.pk for c in campaigns], commune__in=visible)
+        .annotate(citizens_target=Subquery(citizens_target))
+        .values_list("pk", "campaign_id", "commune_id", "citizens_target")
+    ):
         targets[(campaign_id, commune_id)] = (cc_id, target)
         row = provinces[province_of[campaign_id]]
         row.communes += 1

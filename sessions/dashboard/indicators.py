@@ -24,14 +24,14 @@ two rollups, the reports), none of which reads help sessions.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
 from campaign.models import CommuneReport, Indicator, IndicatorTarget
-from sessions.dashboard.figures import Progress
+from sessions.dashboard.progress import Progress
 from sessions.models import DailyRollup, DailyServiceRollup
 
 Source = Indicator.Source
@@ -271,3 +271,13 @@ def added(values):
     """The sum of the known values; None when none is known."""
     known = [v for v in values if v is not None]
     return sum(known) if known else None
+
+
+def of_one(board: IndicatorBoard, commune_id) -> IndicatorBoard:
+    """The board of one of `board`'s communes: its own figures are its totals."""
+    own = board.rows.get(commune_id, [])
+    totals = [
+        replace(p, met=int(p.progress.is_met), with_target=int(p.progress.has_target)) for p in own
+    ]
+    rows = {commune_id: own} if own else {}
+    return IndicatorBoard(board.indicators, rows, totals, board.previous)

@@ -7,6 +7,7 @@ which scopes them to the user's communes; exports are written to the audit trail
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -58,7 +59,7 @@ def filtered_board(request, campaign):
 
 def rate_target(board):
     """The target line of the rate chart: the communes' common target, if they share one."""
-    targets = {row.campaign_commune.online_application_rate_target for row in board.communes}
+    targets = {row.online.target for row in board.communes}
     if len(targets) == 1:
         return next(iter(targets))
     return None
@@ -75,9 +76,7 @@ def priority_labels() -> dict[str, str]:
 
 def chart_context(board) -> dict:
     for row in board.communes:
-        row.sparkline = charts.sparkline(
-            row.rate_series, target=row.campaign_commune.online_application_rate_target
-        )
+        row.sparkline = charts.sparkline(row.rate_series, target=row.online.target)
     largest_service = max((count for _service, count in board.services), default=0)
     labels = priority_labels()
     groups = [(labels[name], count) for name, count in board.priority_groups]
@@ -127,26 +126,23 @@ def dashboard(request, campaign_id):
 
 
 def commune_table(board) -> tuple[list[str], list[list]]:
-    headers = [
-        _("Rank"),
-        _("Commune code"),
-        _("Commune"),
-        _("Citizens helped"),
-        _("Citizens target"),
-        _("Citizens target met (%)"),
+    """One row per commune: its rank, then every indicator (achieved, target, share of
+    the target met), then its latest report, readiness, time and shifts."""
+    indicators = board.indicators.indicators
+    headers = [_("Rank"), _("Commune code"), _("Commune")]
+    for indicator in indicators:
+        unit = " (%)" if indicator.is_rate else ""
+        headers += [
+            f"{indicator.label}{unit}",
+            _("%(indicator)s: target") % {"indicator": indicator.label} + unit,
+            _("%(indicator)s: target met (%%)") % {"indicator": indicator.label},
+        ]
+    headers += [
         _("Citizens helped today"),
         _("Citizens helped in the last 7 days"),
-        pgettext("heading", "e-ID activations"),
-        _("e-ID activations target"),
-        _("e-ID target met (%)"),
-        _("Online-application rate (%)"),
-        _("Online-application rate target (%)"),
         _("Latest report up to"),
         _("Applications received"),
         _("Applications filed online"),
-        _("Records digitised"),
-        _("Payments made online"),
-        _("Other targets"),
         _("Readiness criteria met"),
         _("Readiness criteria"),
         _("Time with citizens (hours)"),
@@ -157,32 +153,20 @@ def commune_table(board) -> tuple[list[str], list[list]]:
     rows = []
     for row in board.communes:
         report = row.latest_report
-        others = "; ".join(
-            f"{item.name}: {'' if item.progress.achieved is None else item.progress.achieved}"
-            f"/{item.progress.target}"
-            for item in row.other_targets
-        )
+        figures = []
+        for item in row.indicators:
+            figures += [number(item.achieved), number(item.target), rounded(item.progress.percent)]
         rows.append(
             [
                 row.rank,
                 row.commune.code,
                 row.commune.name,
-                row.counts.sessions,
-                row.campaign_commune.citizens_target if row.citizens.has_target else None,
-                rounded(row.citizens.percent),
+                *figures,
                 row.today.sessions,
                 row.last_7_days.sessions,
-                row.counts.eid_activations,
-                row.campaign_commune.eid_activations_target if row.eid.has_target else None,
-                rounded(row.eid.percent),
-                rounded(row.rate.percent),
-                row.campaign_commune.online_application_rate_target,
                 report.period_end.isoformat() if report else None,
                 report.applications_received if report else None,
                 report.applications_online if report else None,
-                row.records_digitised,
-                row.payments_online,
-                others,
                 row.readiness_met if board.criteria_count else None,
                 board.criteria_count or None,
                 row.counts.hours,
@@ -221,6 +205,13 @@ def daily_table(board) -> tuple[list[str], list[list]]:
             ]
         )
     return headers, rows
+
+
+def number(value):
+    """A Decimal as a spreadsheet number: 450.00 as 450, 35.50 as 35.5."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 def rounded(value, places=1):
@@ -316,6 +307,9 @@ def weekly_report(request, campaign_id):
             "this_week": this_week,
             "so_far": so_far,
             "rows": [(row, in_week[row.commune.pk]) for row in so_far.communes],
+            "indicator_rows": list(
+                zip(this_week.indicators.totals, so_far.indicators.totals, strict=True)
+            ),
             "generated_at": timezone.localtime(),
         },
     )

@@ -47,6 +47,33 @@ def number(value, decimals=0):
 
 
 @register.filter
+def target(value):
+    """A target as it was typed: 450, 35,5 (no trailing zeros); empty for None."""
+    if value is None or value == "":
+        return ""
+    decimals = next((n for n in range(3) if value * 10**n == int(value * 10**n)), 2)
+    return grouped(value, decimals)
+
+
+@register.filter
+def figure(value, indicator):
+    """An indicator's value: a share in per cent for a rate, a count otherwise; "–" when
+    there is nothing to show."""
+    if value is None:
+        return "–"
+    return percent_text(value) if indicator.is_rate else grouped(value, 0)
+
+
+@register.filter
+def change(value, indicator):
+    """A change from the period before, with its sign: "+12", "−3,5 %", "0"."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return sign + figure(abs(value), indicator)
+
+
+@register.filter
 def percent(value):
     """A share in per cent, to one decimal, with its sign: "25,4 %"; empty for None."""
     return percent_text(value)
@@ -132,24 +159,28 @@ def online_rate_html(row, table, labels) -> str:
 
 
 def other_targets_html(row, table, labels) -> str:
-    """A commune's other targets, each with what the reports say of it."""
+    """A commune's other indicators with a target, each with what it achieved."""
     items = []
     for item in row.other_targets:
         progress = item.progress
-        target = grouped(progress.target, 0, table)
-        if not item.measured:
-            said = f"{target} <small>({labels['not measured here']})</small>"
-        elif progress.achieved is None:
-            said = f"{target} <small>({labels['no report']})</small>"
-        elif progress.has_target:
-            achieved = grouped(progress.achieved, 0, table)
-            said = (
-                f"{achieved} / {target} <small>({percent_text(progress.percent, table)})</small>"
-            )
+        if item.indicator.is_rate:
+            target = percent_text(progress.target, table)
         else:
-            achieved = grouped(progress.achieved, 0, table)
-            said = f"{achieved} <small>({labels['no target']})</small>"
-        items.append(f"<div>{escape(item.name)}: {said}</div>")
+            target = grouped(progress.target, 0, table)
+        if progress.achieved is None:
+            said = f"{target} <small>({labels['no report']})</small>"
+        else:
+            achieved = (
+                percent_text(progress.achieved, table)
+                if item.indicator.is_rate
+                else grouped(progress.achieved, 0, table)
+            )
+            met = " met" if progress.is_met else ""
+            said = (
+                f'<span class="share{met}">{achieved}</span> / {target} '
+                f"<small>({percent_text(progress.percent, table)})</small>"
+            )
+        items.append(f"<div>{escape(item.indicator.label)}: {said}</div>")
     return "".join(items) if items else "–"
 
 
@@ -177,7 +208,6 @@ def row_labels() -> dict[str, str]:
         "no target": escape(gettext("no target")),
         "no report": escape(gettext("no report")),
         "no applications": escape(gettext("no applications")),
-        "not measured here": escape(gettext("not measured here")),
         "no checklist": escape(gettext("no checklist")),
         "no shifts": escape(gettext("no shifts")),
         # The column headings, which a phone shows beside each value (table.stack-on-phone).
@@ -186,7 +216,7 @@ def row_labels() -> dict[str, str]:
         "Today / 7 days": escape(gettext("Today / 7 days")),
         "e-ID activations": escape(pgettext("heading", "e-ID activations")),
         "Applications filed online": escape(gettext("Applications filed online")),
-        "Other targets": escape(gettext("Other targets")),
+        "Other targets": escape(gettext("Other indicators")),
         "Shift coverage": escape(gettext("Shift coverage")),
         "Readiness": escape(gettext("Readiness")),
     }

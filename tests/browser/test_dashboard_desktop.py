@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from campaign.models import Campaign, CampaignCommune, CommuneReport
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    CommuneReport,
+    Indicator,
+    IndicatorTarget,
+)
 from sessions.recording import record_sessions
 from teams.models import Assignment, Volunteer
 
@@ -48,10 +54,17 @@ def campaign(lang_son, organiser):
     )
     campaign.add_all_communes()
     first, second = lang_son.communes.order_by("code")[:2]
-    CampaignCommune.objects.filter(campaign=campaign, commune=first).update(
-        citizens_target=10, online_application_rate_target=Decimal("25")
-    )
-    CampaignCommune.objects.filter(campaign=campaign, commune=second).update(citizens_target=40)
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for commune, code, value in (
+        (first, "citizens_helped", 10),
+        (first, "online_application_rate", Decimal("25")),
+        (second, "citizens_helped", 40),
+    ):
+        IndicatorTarget.objects.create(
+            campaign_commune=CampaignCommune.objects.get(campaign=campaign, commune=commune),
+            indicator=indicators[code],
+            value=value,
+        )
     mai = Volunteer.objects.create(full_name="Nông Thị Mai", phone="+84912345678")
     for commune in (first, second):
         Assignment.objects.create(volunteer=mai, campaign=campaign, commune=commune)

@@ -87,6 +87,9 @@ def restore_what_migrations_made():
     importlib.import_module("campaign.migrations.0004_service_catalogue_and_audit").add_catalogue(
         apps, schema_editor=None
     )
+    importlib.import_module("campaign.migrations.0010_indicator_defaults").add_defaults(
+        apps, schema_editor=None
+    )
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )

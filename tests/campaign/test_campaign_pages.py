@@ -1,13 +1,17 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from campaign.models import (
+    AuditEvent,
     Campaign,
     CampaignCommune,
     Commune,
+    Indicator,
+    IndicatorTarget,
     ReadinessCheck,
     ReadinessCriterion,
     Role,
@@ -44,18 +48,28 @@ def campaign_data(province, **extra):
 
 
 def targets_data(campaign, criteria="", changes=None):
-    """The targets page as posted unchanged, with `changes` keyed by commune."""
-    rows = list(campaign.campaign_communes.order_by("commune__name"))
-    data = {
-        "communes-TOTAL_FORMS": len(rows),
-        "communes-INITIAL_FORMS": len(rows),
-        "criteria": criteria,
+    """The targets page as posted unchanged, with `changes` keyed by commune and then by
+    indicator code."""
+    data = {"criteria": criteria}
+    stored = {
+        (t.campaign_commune_id, t.indicator_id): t.value
+        for t in IndicatorTarget.objects.filter(campaign_commune__campaign=campaign)
     }
-    for index, row in enumerate(rows):
-        data[f"communes-{index}-id"] = row.pk
-        for field, value in (changes or {}).get(row.commune_id, {}).items():
-            data[f"communes-{index}-{field}"] = value
+    indicators = list(Indicator.objects.offered_in(campaign.province_id))
+    for row in campaign.campaign_communes.all():
+        for indicator in indicators:
+            value = stored.get((row.pk, indicator.pk))
+            value = (changes or {}).get(row.commune_id, {}).get(indicator.code, value)
+            data[f"t_{row.pk}_{indicator.pk}"] = "" if value is None else str(value)
     return data
+
+
+def targets_of(row):
+    return dict(
+        IndicatorTarget.objects.filter(campaign_commune=row).values_list(
+            "indicator__code", "value"
+        )
+    )
 
 
 def test_an_organiser_creates_a_campaign_in_which_every_commune_takes_part(
@@ -128,40 +142,66 @@ def test_the_targets_page_saves_every_communes_targets(client, organiser, lang_s
     first = campaign.campaign_communes.order_by("commune__name").first()
     client.force_login(organiser)
     url = reverse("campaign:campaign_targets", args=[campaign.pk])
-    assert MISSING not in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert MISSING not in page
+    assert "End-to-end online rate (%)" in page  # a column per indicator
     data = targets_data(
         campaign,
         changes={
             first.commune_id: {
-                "citizens_target": "500",
-                "online_application_rate_target": "80.5",
-                "eid_activations_target": "300",
-                "other_targets": "hồ sơ số hoá = 200\n\nhộ kinh doanh = 12.5",
+                "citizens_helped": "500",
+                "online_application_rate": "80.5",
+                "eid_level_2": "300",
+                "records_digitised": "200",
             }
         },
     )
     response = client.post(url, data)
     assert response.status_code == 302
-    first.refresh_from_db()
-    assert first.citizens_target == 500
-    assert str(first.online_application_rate_target) == "80.50"
-    assert first.other_targets == {"hồ sơ số hoá": 200, "hộ kinh doanh": 12.5}
+    assert targets_of(first) == {
+        "citizens_helped": 500,
+        "online_application_rate": Decimal("80.5"),
+        "eid_level_2": 300,
+        "records_digitised": 200,
+    }
     page = client.get(url).content.decode()
-    assert "hồ sơ số hoá = 200" in page
+    assert 'value="80.5"' in page and 'value="500"' in page
+    event = AuditEvent.objects.filter(subject_type="campaign.campaigncommune").latest("pk")
+    assert event.details["targets"]["citizens_helped"] == {"from": None, "to": "500"}
+    # Emptied: no target any more; a changed one is changed; the rest stay.
+    data = targets_data(
+        campaign, changes={first.commune_id: {"citizens_helped": "", "eid_level_2": "350"}}
+    )
+    assert client.post(url, data).status_code == 302
+    assert targets_of(first) == {
+        "online_application_rate": Decimal("80.5"),
+        "eid_level_2": 350,
+        "records_digitised": 200,
+    }
+    events = AuditEvent.objects.filter(subject_type="campaign.campaigncommune").order_by("pk")
+    assert events.count() == 2  # one per save that changed this commune, none for others
+    assert events.last().details["targets"] == {
+        "citizens_helped": {"from": "500.00", "to": None},
+        "eid_level_2": {"from": "300.00", "to": "350"},
+    }
 
 
-def test_a_malformed_other_target_is_reported_with_its_line(client, organiser, lang_son):
+def test_targets_typed_before_indicators_are_listed_until_cleared(client, organiser, lang_son):
     campaign = make_campaign(lang_son)
     first = campaign.campaign_communes.order_by("commune__name").first()
+    first.unmatched_targets = {"Số cây xanh": 30}
+    first.save()
     client.force_login(organiser)
-    data = targets_data(
-        campaign, changes={first.commune_id: {"other_targets": "wifi = 3\nmany records"}}
-    )
-    response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
-    assert response.status_code == 200
-    assert "Line 2 is not “name = number”: many records" in response.content.decode()
+    url = reverse("campaign:campaign_targets", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert f"{first.commune.name}: Số cây xanh = 30" in page
+    client.post(url, targets_data(campaign))
     first.refresh_from_db()
-    assert first.other_targets == {}
+    assert first.unmatched_targets == {"Số cây xanh": 30}  # kept until cleared
+    client.post(url, {**targets_data(campaign), "clear_unmatched": "on"})
+    first.refresh_from_db()
+    assert first.unmatched_targets == {}
+    assert "Số cây xanh" not in client.get(url).content.decode()
 
 
 def test_the_criteria_list_is_replaced_keeping_checks_of_unchanged_criteria(
@@ -243,8 +283,11 @@ def test_the_campaign_page_shows_readiness_of_visible_communes_only(
         for n in (1, 2, 3)
     ]
     mine = CampaignCommune.objects.get(campaign=campaign, commune=coordinated_communes[0])
-    mine.other_targets = {"digitised records": 500}
-    mine.save()
+    IndicatorTarget.objects.create(
+        campaign_commune=mine,
+        indicator=Indicator.objects.get(code="records_digitised"),
+        value=Decimal("500"),
+    )
     for criterion in criteria[:2]:
         ReadinessCheck.objects.create(
             campaign_commune=mine, criterion=criterion, met_on=date(2026, 11, 2)
@@ -254,7 +297,7 @@ def test_the_campaign_page_shows_readiness_of_visible_communes_only(
     page = client.get(reverse("campaign:campaign_detail", args=[campaign.pk])).content.decode()
     assert MISSING not in page
     assert "2 / 3" in page and "0 / 3" in page
-    assert "digitised records: 500" in page
+    assert "Records digitised" in page and ">500<" in page
     assert coordinated_communes[1].name in page and hidden.name not in page
     assert "Edit targets" not in page
     overview = client.get(reverse("campaign:overview")).content.decode()
@@ -311,40 +354,28 @@ def test_an_organiser_sees_their_campaign_before_any_commune_takes_part(
 
 
 @pytest.mark.parametrize(
-    ("field", "typed", "message"),
+    ("code", "typed", "message"),
     [
-        ("online_application_rate_target", "150", "less than or equal to 100"),
-        ("online_application_rate_target", "-1", "greater than or equal to 0"),
-        ("citizens_target", "-5", "greater than or equal to 0"),
-        ("other_targets", "hồ sơ số hoá = -3", "Line 1: a target cannot be below zero"),
-        ("other_targets", "wifi = 3\ntỷ lệ thanh toán = 120", "Line 2: a rate is at most 100 %"),
-        ("other_targets", "payments (%) = 101", "Line 1: a rate is at most 100 %"),
+        ("online_application_rate", "150", "Online-application rate: A rate is at most 100 %."),
+        ("online_application_rate", "-1", "Online-application rate: A target cannot be below"),
+        ("citizens_helped", "-5", "Citizens helped: A target cannot be below zero."),
+        ("citizens_helped", "12.5", "Citizens helped: This indicator counts: its target is a"),
+        ("records_digitised", "nhiều", "Records digitised: not a number"),
+        ("records_digitised", "1.234", "Records digitised: at most two decimals"),
     ],
 )
-def test_targets_are_checked_by_kind_rates_0_to_100_counts_not_below_zero(
-    client, organiser, lang_son, field, typed, message
+def test_targets_are_checked_by_kind_rates_0_to_100_counts_whole_and_not_below_zero(
+    client, organiser, lang_son, code, typed, message
 ):
     campaign = make_campaign(lang_son)
     first = campaign.campaign_communes.order_by("commune__name").first()
+    second = campaign.campaign_communes.order_by("commune__name")[1]
     client.force_login(organiser)
-    data = targets_data(campaign, changes={first.commune_id: {field: typed}})
+    changes = {first.commune_id: {code: typed}, second.commune_id: {"citizens_helped": "90"}}
+    data = targets_data(campaign, changes=changes)
     response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
     assert response.status_code == 200
-    assert message in response.content.decode()
-    first.refresh_from_db()
-    assert (first.online_application_rate_target, first.citizens_target) == (None, None)
-    assert first.other_targets == {}
-
-
-def test_a_count_named_like_a_rate_word_elsewhere_may_pass_100(client, organiser, lang_son):
-    campaign = make_campaign(lang_son)
-    first = campaign.campaign_communes.order_by("commune__name").first()
-    client.force_login(organiser)
-    data = targets_data(
-        campaign,
-        changes={first.commune_id: {"other_targets": "hộ kinh doanh thanh toán = 350"}},
-    )
-    response = client.post(reverse("campaign:campaign_targets", args=[campaign.pk]), data)
-    assert response.status_code == 302
-    first.refresh_from_db()
-    assert first.other_targets == {"hộ kinh doanh thanh toán": 350}
+    page = " ".join(response.content.decode().split())
+    assert "Nothing was saved." in page
+    assert f"{first.commune.name}, {message}" in page
+    assert not IndicatorTarget.objects.exists()  # the good row waits for the bad one

@@ -39,7 +39,7 @@ def test_a_campaign_cannot_end_before_it_starts(lang_son):
 def test_a_commune_takes_part_once(lang_son):
     campaign = make_campaign(lang_son)
     commune = lang_son.communes.first()
-    CampaignCommune.objects.create(campaign=campaign, commune=commune, citizens_target=500)
+    CampaignCommune.objects.create(campaign=campaign, commune=commune)
     with pytest.raises(IntegrityError):
         CampaignCommune.objects.create(campaign=campaign, commune=commune)
 

@@ -12,7 +12,15 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Page
 
-from campaign.models import Campaign, CampaignCommune, CommuneReport, Role, campaign_tag
+from campaign.models import (
+    Campaign,
+    CampaignCommune,
+    CommuneReport,
+    Indicator,
+    IndicatorTarget,
+    Role,
+    campaign_tag,
+)
 from cms.models import GuideIndexPage, GuidePage
 from cms.seeding import NO_IMAGE
 from notifications.models import Message
@@ -166,8 +174,13 @@ def test_a_coordinator_without_a_running_campaign_is_told_so(client, coordinator
 
 def test_an_organiser_sees_the_campaign_at_a_glance(client, organiser, campaign, mine, lang_son):
     behind, on_track = lang_son.communes.order_by("code")[:2]
-    CampaignCommune.objects.filter(campaign=campaign, commune=behind).update(citizens_target=450)
-    CampaignCommune.objects.filter(campaign=campaign, commune=on_track).update(citizens_target=45)
+    citizens = Indicator.objects.get(code="citizens_helped")
+    for commune, value in ((behind, 450), (on_track, 45)):
+        IndicatorTarget.objects.create(
+            campaign_commune=CampaignCommune.objects.get(campaign=campaign, commune=commune),
+            indicator=citizens,
+            value=value,
+        )
     minh = person("Nông Văn Minh")
     log(campaign, behind, minh, 20)  # 157 expected by day 16 of 46
     log(campaign, on_track, minh, 16)  # 16 expected

@@ -3,8 +3,9 @@ targets, readiness checklists and the communes' reports."""
 
 from campaign.models import (
     Campaign,
-    CampaignCommune,
     CommuneReport,
+    Indicator,
+    IndicatorTarget,
     ReadinessCheck,
     ReadinessCriterion,
 )
@@ -74,16 +75,27 @@ CAMPAIGN = [
         ORGANISERS_OF_X,
         post=done(ORGANISERS_OF_X),
         data=targets_data,
-        writes=(CampaignCommune, ReadinessCriterion),
+        writes=(IndicatorTarget, ReadinessCriterion),
     ),
     Case(
         "campaign:campaign_targets",
-        "the targets of the campaign of Lang Son with one form too many",
+        "the targets of the campaign of Lang Son naming an indicator of Cao Bang",
         at("campaign:campaign_targets", pk=the("campaign_x")),
         None,
         post=ORGANISERS_OF_X_UNCHANGED,
-        data=lambda world: unchanged_targets_data(world, extra=True),
-        writes=(CampaignCommune, ReadinessCriterion),
+        data=lambda world: unchanged_targets_data(
+            world,
+            other_indicator=Indicator.objects.get_or_create(
+                code="cao-bang-only",
+                defaults={
+                    "name": "Chỉ số của Cao Bằng",
+                    "unit": "count",
+                    "source": "imported",
+                    "province": world.campaign_y.province,
+                },
+            )[0],
+        ),
+        writes=(IndicatorTarget, ReadinessCriterion),
     ),
     Case(
         "campaign:campaign_targets",
@@ -92,9 +104,9 @@ CAMPAIGN = [
         None,
         post=ORGANISERS_OF_X_UNCHANGED,
         data=lambda world: unchanged_targets_data(
-            world, first_id=world.campaign_y.campaign_communes.order_by("pk").first().pk
+            world, other_row=world.campaign_y.campaign_communes.order_by("pk").first()
         ),
-        writes=(CampaignCommune, ReadinessCriterion),
+        writes=(IndicatorTarget, ReadinessCriterion),
     ),
     Case(
         "campaign:commune_readiness",

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from campaign.models import Campaign
+from campaign.models import Campaign, Indicator
 from notifications import segments
 from sessions.models import HelpSession
 from teams.broadcasts.views import preview_key
@@ -137,34 +137,24 @@ def campaign_data(world, **changes):
 
 
 def targets_data(world):
-    rows = list(world.campaign_x.campaign_communes.order_by("pk"))
-    data = {
-        "communes-TOTAL_FORMS": len(rows),
-        "communes-INITIAL_FORMS": len(rows),
-        "communes-MIN_NUM_FORMS": 0,
-        "communes-MAX_NUM_FORMS": 1000,
-        "criteria": "Có wifi tại điểm hỗ trợ\nCó máy in",
-    }
-    for index, row in enumerate(rows):
-        data[f"communes-{index}-id"] = row.pk
-        data[f"communes-{index}-citizens_target"] = 500
+    """The targets page with a citizens target for every commune of campaign X."""
+    citizens = Indicator.objects.get(code="citizens_helped")
+    data = {"criteria": "Có wifi tại điểm hỗ trợ\nCó máy in"}
+    for row in world.campaign_x.campaign_communes.all():
+        data[f"t_{row.pk}_{citizens.pk}"] = 500
     return data
 
 
-def unchanged_targets_data(world, *, extra=False, first_id=None):
-    """The targets page posted as it is shown, but for a crafted form: one more form than
-    the campaign has communes, or the first form naming a row of another campaign."""
-    data = targets_data(world)
-    data["criteria"] = world.criterion.text
-    total = data["communes-TOTAL_FORMS"]
-    for index in range(total):
-        data[f"communes-{index}-citizens_target"] = ""
-    if extra:
-        data["communes-TOTAL_FORMS"] = total + 1
-        data[f"communes-{total}-citizens_target"] = 7
-    if first_id is not None:
-        data["communes-0-id"] = first_id
-        data["communes-0-citizens_target"] = 7
+def unchanged_targets_data(world, *, other_row=None, other_indicator=None):
+    """The targets page posted as it is shown (no target set), but for a crafted field:
+    a target for a row of another campaign, or for another province's indicator."""
+    data = {"criteria": world.criterion.text}
+    citizens = Indicator.objects.get(code="citizens_helped")
+    if other_row is not None:
+        data[f"t_{other_row.pk}_{citizens.pk}"] = 7
+    if other_indicator is not None:
+        first = world.campaign_x.campaign_communes.order_by("pk").first()
+        data[f"t_{first.pk}_{other_indicator.pk}"] = 7
     return data
 
 

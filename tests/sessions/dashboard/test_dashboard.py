@@ -20,6 +20,8 @@ from campaign.models import (
     CampaignCommune,
     Commune,
     CommuneReport,
+    Indicator,
+    IndicatorTarget,
     ReadinessCheck,
     ReadinessCriterion,
     Role,
@@ -38,6 +40,7 @@ from sessions.dashboard.figures import (
     build,
     rank,
 )
+from sessions.dashboard.indicators import IndicatorProgress
 from sessions.logs import digest
 from sessions.models import DailyRollup, DailyServiceRollup, HelpSession
 from sessions.recording import Result, correct_session, record_sessions, store
@@ -133,7 +136,14 @@ def exact(campaign):
 
 
 def target(campaign, commune, **targets):
-    CampaignCommune.objects.filter(campaign=campaign, commune=commune).update(**targets)
+    """Targets by indicator code: target(campaign, commune, citizens_helped=40)."""
+    row = CampaignCommune.objects.get(campaign=campaign, commune=commune)
+    for code, value in targets.items():
+        IndicatorTarget.objects.update_or_create(
+            campaign_commune=row,
+            indicator=Indicator.objects.get(code=code),
+            defaults={"value": value},
+        )
 
 
 def report(campaign, commune, first, last, received, online, **extra):
@@ -348,8 +358,9 @@ class FakeCommune:
 
 
 def row(pk, name, helped, target):
+    citizens = IndicatorProgress(Indicator(code="citizens_helped"), helped, None, target)
     return CommuneRow(
-        FakeCommune(pk, name), CampaignCommune(citizens_target=target), counts=counts(helped)
+        FakeCommune(pk, name), CampaignCommune(), counts=counts(helped), indicators=[citizens]
     )
 
 
@@ -382,7 +393,7 @@ def test_communes_are_ranked_by_the_share_of_their_target_and_ties_share_a_rank(
 def test_a_commune_without_a_target_or_report_says_so(
     client, organiser, campaign, busy, mine, also_mine, today
 ):
-    target(campaign, mine, citizens_target=40, online_application_rate_target=Decimal("30"))
+    target(campaign, mine, citizens_helped=40, online_application_rate=Decimal("30"))
     report(campaign, mine, today - timedelta(days=6), today - timedelta(days=1), 200, 52)
     client.force_login(organiser)
     html = page(client, dashboard_url(campaign, commune=also_mine.pk))
@@ -411,32 +422,36 @@ def test_the_rate_is_that_of_each_commune_s_latest_report_in_the_days_chosen(
     assert round({r.commune: r for r in first_week.communes}[mine].rate.percent, 1) == 0.8
 
 
-def test_other_targets_are_measured_by_the_reported_figures(organiser, campaign, mine, today):
-    target(
-        campaign,
-        mine,
-        other_targets={"Hồ sơ số hóa": 500, "online payments": 100, "trees planted": 30},
-    )
+def test_other_indicators_with_a_target_are_measured_too(organiser, campaign, mine, today):
+    target(campaign, mine, records_digitised=500, online_payments=100, end_to_end_rate=20)
     day = today - timedelta(days=3)
     report(campaign, mine, day, day, 10, 1, records_digitised=120, payments_online=None)
     board = build(campaign, organiser, Filters(commune=mine))
     [row_of_mine] = board.communes
-    by_name = {t.name: t for t in row_of_mine.other_targets}
-    assert by_name["Hồ sơ số hóa"].progress.percent == 24
-    assert (
-        by_name["online payments"].measured
-        and by_name["online payments"].progress.achieved is None
-    )
-    assert not by_name["trees planted"].measured
+    by_code = {t.indicator.code: t for t in row_of_mine.other_targets}
+    assert set(by_code) == {"records_digitised", "online_payments", "end_to_end_rate"}
+    assert by_code["records_digitised"].progress.percent == 24
+    assert by_code["online_payments"].achieved is None  # reported, but not this figure
+    assert by_code["end_to_end_rate"].achieved is None
+    totals = {t.indicator.code: t for t in board.indicators.totals}
+    assert totals["records_digitised"].achieved == 120
+    assert (totals["records_digitised"].met, totals["records_digitised"].with_target) == (0, 1)
 
 
 def test_the_commune_table_escapes_what_it_writes(client, organiser, campaign, mine, today):
     Commune.objects.filter(pk=mine.pk).update(name='Xã <b>"Nà"</b> & Co')
-    target(campaign, mine, citizens_target=10, other_targets={"<script>alert(1)</script>": 5})
+    Indicator.objects.create(
+        code="trees",
+        name="<script>alert(1)</script>",
+        unit="count",
+        source="imported",
+        province=campaign.province,
+    )
+    target(campaign, mine, citizens_helped=10, trees=5)
     client.force_login(organiser)
     html = page(client, dashboard_url(campaign, date_to=today.isoformat()))
     assert "<script>alert(1)" not in html and "<b>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;: 5 <small>(not measured here)</small>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: 5 <small>(no report)</small>" in html
     assert "Xã &lt;b&gt;&quot;Nà&quot;&lt;/b&gt; &amp; Co" in html
     # Each commune's link keeps the other filters, its & written as &amp;.
     assert f'href="?commune={mine.pk}&amp;date_to={today.isoformat()}"' in html
@@ -606,7 +621,7 @@ def test_hours_coverage_and_sms_count_this_campaign_s_communes_only(
 def test_the_commune_table_exports_to_excel_and_reads_back(
     client, organiser, campaign, busy, mine, today
 ):
-    target(campaign, mine, citizens_target=8, eid_activations_target=4)
+    target(campaign, mine, citizens_helped=8, eid_level_2=4)
     ReadinessCriterion.objects.create(campaign=campaign, position=1, text="Có wifi")
     criterion = ReadinessCriterion.objects.create(campaign=campaign, position=2, text="Có máy")
     ReadinessCheck.objects.create(
@@ -621,13 +636,15 @@ def test_the_commune_table_exports_to_excel_and_reads_back(
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:6] == (
-        "Rank", "Commune code", "Commune", "Citizens helped", "Citizens target",
-        "Citizens target met (%)",
+        "Rank", "Commune code", "Commune", "Citizens helped", "Citizens helped: target",
+        "Citizens helped: target met (%)",
     )  # fmt: skip
+    assert "End-to-end online rate (%)" in rows[0]
     first = rows[1]
     assert first[1] == mine.code and first[0] == 1
     assert first[3:6] == (4, 8, 50)
-    assert first[19:21] == (1, 2)
+    met = rows[0].index("Readiness criteria met")
+    assert first[met : met + 2] == (1, 2)
     assert len(rows) == 1 + campaign.campaign_communes.count()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 1
 
@@ -657,6 +674,13 @@ def test_the_weekly_report_puts_the_week_beside_the_campaign_so_far(
     html = page(client, f"{url}?week={today.isoformat()}")
     assert "This week" in html and "Campaign so far" in html
     assert "@media print" not in html  # the print rules are in the stylesheet
+    # Every indicator: the week beside the week before, and the campaign so far.
+    context = client.get(f"{url}?week={today.isoformat()}").context
+    week, so_far = context["indicator_rows"][0]
+    assert week.indicator.code == "citizens_helped"
+    assert week.achieved == context["this_week"].totals.sessions
+    assert so_far.achieved == context["so_far"].totals.sessions
+    assert 'data-indicator="end_to_end_rate"' in html and "Week before" in html
 
 
 def test_the_national_view_adds_up_each_province_from_the_rollups(
