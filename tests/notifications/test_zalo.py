@@ -704,6 +704,7 @@ def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings,
     random, a worker killed mid-send, and Zalo's reports arriving late: each person
     gets the notification exactly once, on one channel, or it fails with a reason."""
     import random
+    from collections import Counter
 
     from notifications.providers import get_provider
     from tests.notifications.twilio_standin import ACCOUNT, StandIn
@@ -736,7 +737,7 @@ def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings,
             sending_started_at=timezone.now() - timedelta(hours=1),
             attempts=1,
         )
-        reported = set()
+        reported, late = set(), Counter()
         moment = timezone.now()
         try:
             for _round in range(40):
@@ -744,11 +745,21 @@ def test_every_recipient_gets_the_notification_once_on_one_channel(db, settings,
                 with time_machine.travel(moment, tick=False):
                     Message.objects.filter(status=Status.QUEUED).update(next_attempt_at=moment)
                     sweep()
-                    # Zalo reports most deliveries at once, some late, some never.
+                    # Zalo reports most deliveries at once, some late, and never only
+                    # those whose id we heard (the check before falling back finds them).
+                    # A send whose answer was lost and whose report never comes goes by
+                    # SMS after the wait: the risk the design accepts, tested on its own.
                     for accepted in list(zalo_server.accepted):
-                        if accepted["msg_id"] in reported or chance.random() < 0.3:
+                        msg_id = accepted["msg_id"]
+                        if msg_id in reported:
                             continue
-                        reported.add(accepted["msg_id"])
+                        heard = Message.objects.filter(
+                            pk=accepted["tracking_id"], provider_message_id=msg_id
+                        ).exists()
+                        if chance.random() < 0.3 and (heard or late[msg_id] < 2):
+                            late[msg_id] += 1
+                            continue
+                        reported.add(msg_id)
                         post_report(client, *zalo_server.delivery_report(accepted))
                 unsettled = Message.objects.exclude(
                     status__in=Message.FINAL | {Status.SENT}
