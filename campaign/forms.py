@@ -266,6 +266,7 @@ class CommuneReportForm(forms.ModelForm):
             "period_end",
             "applications_received",
             "applications_online",
+            "applications_end_to_end",
             "records_digitised",
             "payments_online",
             "note",
@@ -305,6 +306,12 @@ class CommuneReportForm(forms.ModelForm):
             self.add_error(
                 "applications_online",
                 _("More applications filed online than received in all."),
+            )
+        end_to_end = cleaned.get("applications_end_to_end")
+        if end_to_end is not None and online is not None and end_to_end > online:
+            self.add_error(
+                "applications_end_to_end",
+                _("More applications online end to end than filed online."),
             )
         return cleaned
 
@@ -425,6 +432,6 @@ class CommuneReportImportForm(CampaignSpreadsheetForm):
 
     file_help = _(
         ".xlsx or .csv (UTF-8), one row per commune and period: Mã xã, Xã/Phường, "
-        "Từ ngày, Đến ngày, Hồ sơ tiếp nhận, Hồ sơ trực tuyến, Hồ sơ số hóa, "
-        "Thanh toán trực tuyến, Ghi chú"
+        "Từ ngày, Đến ngày, Hồ sơ tiếp nhận, Hồ sơ trực tuyến, Hồ sơ trực tuyến toàn trình, "
+        "Hồ sơ số hóa, Thanh toán trực tuyến, Ghi chú"
     )

@@ -3,7 +3,10 @@
 One row is one commune's report for one period of a campaign:
 
     Mã xã | Xã/Phường | Từ ngày | Đến ngày | Hồ sơ tiếp nhận | Hồ sơ trực tuyến |
-    Hồ sơ số hóa | Thanh toán trực tuyến | Ghi chú
+    Hồ sơ trực tuyến toàn trình | Hồ sơ số hóa | Thanh toán trực tuyến | Ghi chú
+
+"Hồ sơ trực tuyến toàn trình" (optional) counts the applications filed online that were
+also handled and returned online, with no paper step.
 
 It works as the registry import does (teams.registry.importing): headers in English or
 Vietnamese, every row checked first, problems with line, column and reason, nothing
@@ -49,6 +52,10 @@ COLUMNS = {
         "Hồ sơ trực tuyến",
         {"applicationsonline", "hosotructuyen", "sohosotructuyen", "tructuyen"},
     ),
+    "applications_end_to_end": (
+        "Hồ sơ trực tuyến toàn trình",
+        {"applicationsendtoend", "endtoend", "hosotructuyentoantrinh", "toantrinh"},
+    ),
     "records_digitised": (
         "Hồ sơ số hóa",
         {"recordsdigitised", "recordsdigitized", "hososohoa", "sohoa", "sohoahoso"},
@@ -60,7 +67,13 @@ COLUMNS = {
     "note": ("Ghi chú", {"note", "ghichu"}),
 }
 REQUIRED = ("period_end", "applications_received", "applications_online")
-COUNTS = ("applications_received", "applications_online", "records_digitised", "payments_online")
+COUNTS = (
+    "applications_received",
+    "applications_online",
+    "applications_end_to_end",
+    "records_digitised",
+    "payments_online",
+)
 FIGURES = (*COUNTS, "note")
 TABLE = Table(COLUMNS, required=REQUIRED, one_of=(CODE_OR_NAME,))
 NOTE_TOO_LONG = gettext_lazy("the note is longer than 300 characters")
@@ -75,6 +88,7 @@ class Row:
     period_end: date
     applications_received: int
     applications_online: int
+    applications_end_to_end: int | None
     records_digitised: int | None
     payments_online: int | None
     note: str
@@ -246,6 +260,13 @@ class CommuneReportImport(SheetImport):
                 "applications_online",
                 _("%(online)s filed online is more than the %(received)s received")
                 % {"online": online, "received": received},
+            )
+        end_to_end = counts["applications_end_to_end"]
+        if end_to_end is not None and end_to_end > online:
+            cells.problem(
+                "applications_end_to_end",
+                _("%(end_to_end)s online end to end is more than the %(online)s filed online")
+                % {"end_to_end": end_to_end, "online": online},
             )
         if not cells.ok:
             return None

@@ -372,3 +372,63 @@ def test_the_list_shows_each_commune_s_latest_report(client, organiser, campaign
     assert MISSING not in html
     assert "08/11/2026 – 14/11/2026" in html and "25.0 %" in html
     assert "no report" in html  # the other communes
+
+
+# Online end to end ------------------------------------------------------------------
+
+E2E_HEADER = (
+    "Mã xã,Xã/Phường,Từ ngày,Đến ngày,Hồ sơ tiếp nhận,Hồ sơ trực tuyến,"
+    "Hồ sơ trực tuyến toàn trình"
+)
+
+
+def test_applications_online_end_to_end_are_imported_and_checked(tmp_path, campaign, dong_kinh):
+    path = write_csv(
+        tmp_path,
+        f"{E2E_HEADER}\n"
+        f"{dong_kinh.code},,01/11/2026,07/11/2026,200,50,20\n"
+        f"{dong_kinh.code},,08/11/2026,14/11/2026,200,50,51\n"
+        f"{dong_kinh.code},,15/11/2026,21/11/2026,200,50,\n",
+    )
+    _, err = run(path, campaign, expect_exit=1)
+    assert err.strip().splitlines() == [
+        "error: line 3, Hồ sơ trực tuyến toàn trình: 51 online end to end is more than the "
+        "50 filed online"
+    ]
+    run(path, campaign, "--skip-invalid")
+    saved = dict(CommuneReport.objects.values_list("period_end", "applications_end_to_end"))
+    assert saved == {date(2026, 11, 7): 20, date(2026, 11, 21): None}  # empty: not reported
+    first = CommuneReport.objects.get(period_end=date(2026, 11, 7))
+    assert first.end_to_end_rate == 10  # 20 of the 200 received
+    assert CommuneReport.objects.get(period_end=date(2026, 11, 21)).end_to_end_rate is None
+
+
+def test_the_database_refuses_more_end_to_end_than_filed_online(campaign, dong_kinh):
+    cc = CampaignCommune.objects.get(campaign=campaign, commune=dong_kinh)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommuneReport.objects.create(
+            campaign_commune=cc,
+            period_start=date(2026, 11, 1),
+            period_end=date(2026, 11, 7),
+            applications_received=10,
+            applications_online=5,
+            applications_end_to_end=6,
+        )
+
+
+def test_a_coordinator_enters_the_end_to_end_figure(client, coordinator, campaign, mine):
+    client.force_login(coordinator)
+    url = reverse("campaign:commune_reports", args=[campaign.pk, mine.pk])
+    fields = {
+        "period_start": "2026-11-01",
+        "period_end": "2026-11-07",
+        "applications_received": "200",
+        "applications_online": "50",
+        "applications_end_to_end": "60",
+        "note": "",
+    }
+    response = client.post(url, fields)
+    assert "More applications online end to end than filed online." in response.content.decode()
+    assert client.post(url, {**fields, "applications_end_to_end": "30"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "30 (15.0 %)" in page
