@@ -377,8 +377,7 @@ def test_the_list_shows_each_commune_s_latest_report(client, organiser, campaign
 # Online end to end ------------------------------------------------------------------
 
 E2E_HEADER = (
-    "Mã xã,Xã/Phường,Từ ngày,Đến ngày,Hồ sơ tiếp nhận,Hồ sơ trực tuyến,"
-    "Hồ sơ trực tuyến toàn trình"
+    "Mã xã,Xã/Phường,Từ ngày,Đến ngày,Hồ sơ tiếp nhận,Hồ sơ trực tuyến,Hồ sơ trực tuyến toàn trình"
 )
 
 
