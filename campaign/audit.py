@@ -321,6 +321,7 @@ IMPORT_KINDS = {
     "members": (gettext_lazy("Teams and volunteers"), "teams.volunteer"),
     "assignments": (gettext_lazy("Assignments"), "teams.assignment"),
     "commune_reports": (gettext_lazy("Commune reports"), "campaign.communereport"),
+    "targets": (gettext_lazy("Targets"), "campaign.indicatortarget"),
 }
 
 

@@ -427,6 +427,15 @@ class CampaignSpreadsheetForm(forms.Form):
         )
 
 
+class TargetImportForm(CampaignSpreadsheetForm):
+    """A spreadsheet of targets for one of the campaigns the user organises."""
+
+    file_help = _(
+        ".xlsx or .csv (UTF-8), one row per commune (Mã xã or Xã/Phường) and one column per "
+        "indicator, headed by its name; an empty cell leaves that target as it is"
+    )
+
+
 class CommuneReportImportForm(CampaignSpreadsheetForm):
     """A spreadsheet of communes' official figures for one of the user's campaigns."""
 

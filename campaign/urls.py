@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from campaign.views import audit, campaigns, readiness, reports
+from campaign.views import audit, campaigns, readiness, reports, targets
 
 app_name = "campaign"
 urlpatterns = [
@@ -8,7 +8,13 @@ urlpatterns = [
     path("campaigns/new/", campaigns.campaign_form, name="campaign_new"),
     path("campaigns/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", campaigns.campaign_form, name="campaign_edit"),
-    path("campaigns/<int:pk>/targets/", campaigns.campaign_targets, name="campaign_targets"),
+    path("campaigns/<int:pk>/targets/", targets.campaign_targets, name="campaign_targets"),
+    path("campaigns/<int:pk>/targets/import/", targets.targets_import, name="targets_import"),
+    re_path(
+        r"^campaigns/(?P<pk>\d+)/targets\.(?P<file_format>xlsx|csv)$",
+        targets.targets_export,
+        name="targets_export",
+    ),
     path(
         "campaigns/<int:pk>/readiness/<int:commune_id>/",
         readiness.commune_readiness,

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from campaign import access, audit
-from campaign.forms import CampaignForm, CriteriaForm, TargetsForm
+from campaign.forms import CampaignForm
 from campaign.models import Campaign, Indicator, IndicatorTarget, Role
 
 
@@ -86,57 +86,6 @@ def campaign_detail(request, pk):
             "can_organise": access.organises_campaign(request.user, campaign),
         },
     )
-
-
-@login_required
-def campaign_targets(request, pk):
-    """All communes' targets, one per indicator, and the readiness checklist, on one page."""
-    campaign = access.organised_campaign(request.user, pk)
-    rows = campaign.campaign_communes.select_related("commune").order_by("commune__name")
-    criteria = campaign.readiness_criteria.values_list("text", flat=True)
-    data = request.POST if request.method == "POST" else None
-    form = TargetsForm(
-        data,
-        campaign=campaign,
-        rows=rows,
-        indicators=Indicator.objects.offered_in(campaign.province_id),
-    )
-    criteria_form = CriteriaForm(data, initial={"criteria": "\n".join(criteria)})
-    criteria_before = list(criteria)
-    if data is not None and form.is_valid() and criteria_form.is_valid():
-        with transaction.atomic():
-            record_target_changes(form.save(), request.user)
-            criteria_form.save(campaign)
-            criteria_after = list(campaign.readiness_criteria.values_list("text", flat=True))
-            if criteria_after != criteria_before:
-                audit.record_change(
-                    campaign,
-                    "changed",
-                    actor=request.user,
-                    details={
-                        "readiness_criteria": {"from": criteria_before, "to": criteria_after}
-                    },
-                    force=True,
-                )
-        messages.success(request, _("The targets and the checklist were saved."))
-        return redirect("campaign:campaign_detail", campaign.pk)
-    return render(
-        request,
-        "campaign/campaign_targets.html",
-        {"campaign": campaign, "form": form, "criteria_form": criteria_form},
-    )
-
-
-def record_target_changes(changes, actor) -> None:
-    """One audit event per commune whose targets changed, naming each indicator."""
-    by_row = {}
-    for row, indicator, before, after in changes:
-        by_row.setdefault(row, {})[indicator.code] = {
-            "from": None if before is None else str(before),
-            "to": None if after is None else str(after),
-        }
-    for row, targets in by_row.items():
-        audit.record_change(row, "changed", actor=actor, details={"targets": targets}, force=True)
 
 
 def campaign_and_rows(user, pk):

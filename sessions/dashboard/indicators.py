@@ -27,8 +27,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from campaign.models import CommuneReport, Indicator, IndicatorTarget
 from sessions.dashboard.progress import Progress
@@ -97,7 +98,7 @@ class IndicatorProgress:
     # Totals of a count: what the communes with a target achieved, against their targets.
     achieved_towards_target: int | None = None
 
-    @property
+    @cached_property
     def progress(self) -> Progress:
         if self.achieved_towards_target is not None:
             return Progress(self.achieved_towards_target, self.target)
@@ -119,8 +120,15 @@ class IndicatorBoard:
     previous: tuple[date, date] | None  # the days compared with
 
 
-def indicator_figures(campaign, commune_ids, first: date, last: date) -> IndicatorBoard:
-    """The indicators of `campaign` (those offered in its province) for `commune_ids`."""
+def indicator_figures(
+    campaign, commune_ids, first: date, last: date, *, logged_now=None, reports=None
+) -> IndicatorBoard:
+    """The indicators of `campaign` (those offered in its province) for `commune_ids`.
+
+    A caller that has read them already may pass the citizens helped in the days chosen
+    per commune (`logged_now`) and the reports ending in them (`reports`, dicts of
+    REPORT_FIELDS): when there is no period before to compare with, they are not read
+    again."""
     commune_ids = list(commune_ids)
     indicators = list(Indicator.objects.offered_in(campaign.province_id).select_related("service"))
     before = previous_period(first, last, campaign.start)
@@ -133,8 +141,10 @@ def indicator_figures(campaign, commune_ids, first: date, last: date) -> Indicat
             campaign_commune__campaign=campaign, campaign_commune__commune_id__in=commune_ids
         ).values_list("campaign_commune__commune_id", "indicator_id", "value")
     }
-    logged = logged_counts(campaign, commune_ids, indicators, periods)
-    reported = reported_sums(campaign, commune_ids, periods)
+    logged = logged_counts(campaign, commune_ids, indicators, periods, logged_now)
+    if reports is None or PREVIOUS in periods:
+        reports = read_reports(campaign, commune_ids, periods)
+    reported = reported_sums(reports, periods)
 
     def figure(indicator, commune_id, period):
         if period not in periods:
@@ -164,32 +174,40 @@ def indicator_figures(campaign, commune_ids, first: date, last: date) -> Indicat
     return IndicatorBoard(indicators, rows, totals, before)
 
 
-def logged_counts(campaign, commune_ids, indicators, periods) -> dict:
+def logged_counts(campaign, commune_ids, indicators, periods, logged_now=None) -> dict:
     """{(commune, indicator, period): count} for the indicators from the logs: one query
-    on the daily rollups and one on the per-service rollups, whatever the communes."""
+    on the daily rollups (none when `logged_now` has them) and one on the per-service
+    rollups, whatever the communes."""
     counted = defaultdict(int)
     from_logs = [i for i in indicators if i.source == Source.SESSIONS]
     if not from_logs or not commune_ids:
         return counted
-    in_period = {name: Q(day__range=days) for name, days in periods.items()}
-    rollups = DailyRollup.objects.filter(campaign=campaign, commune_id__in=commune_ids)
     everyone = [i for i in from_logs if i.service_id is None]
+    in_period = {name: Q(day__range=days) for name, days in periods.items()}
     if everyone:
-        for row in (
-            rollups.order_by()
-            .values("commune_id")
-            .annotate(**{name: Sum("sessions", filter=q) for name, q in in_period.items()})
-        ):
-            for indicator in everyone:
-                for name in in_period:
-                    counted[(row["commune_id"], indicator.pk, name)] = row[name] or 0
+        sums = {} if logged_now is None else {CURRENT: logged_now}
+        to_read = {name: q for name, q in in_period.items() if name not in sums}
+        if to_read:
+            rows = (
+                DailyRollup.objects.filter(campaign=campaign, commune_id__in=commune_ids)
+                .order_by()
+                .values("commune_id")
+                .annotate(**{name: Sum("sessions", filter=q) for name, q in to_read.items()})
+            )
+            for row in rows:
+                for name in to_read:
+                    sums.setdefault(name, {})[row["commune_id"]] = row[name] or 0
+        for name, by_commune in sums.items():
+            for commune_id, value in by_commune.items():
+                for indicator in everyone:
+                    counted[(commune_id, indicator.pk, name)] = value
     by_service = [i for i in from_logs if i.service_id is not None]
     if by_service:
-        count_by_service(counted, campaign, commune_ids, by_service, in_period)
+        count_by_service(counted, campaign, commune_ids, by_service, in_period, periods)
     return counted
 
 
-def count_by_service(counted, campaign, commune_ids, indicators, in_period) -> None:
+def count_by_service(counted, campaign, commune_ids, indicators, in_period, periods) -> None:
     """Add to `counted` the sessions (all, or done only) of each indicator's service."""
     sums = {}
     for name, q in in_period.items():
@@ -200,6 +218,10 @@ def count_by_service(counted, campaign, commune_ids, indicators, in_period) -> N
             campaign=campaign,
             commune_id__in=commune_ids,
             service_id__in={i.service_id for i in indicators},
+            day__range=(
+                min(days[0] for days in periods.values()),
+                max(days[1] for days in periods.values()),
+            ),
         )
         .order_by()
         .values("commune_id", "service_id")
@@ -215,33 +237,42 @@ def count_by_service(counted, campaign, commune_ids, indicators, in_period) -> N
                 counted[(row["commune_id"], indicator.pk, name)] = row[f"{name}_{which}"] or 0
 
 
-def reported_sums(campaign, commune_ids, periods) -> dict:
-    """{(commune, period): Reported}: the reports ending in each period, one query."""
-    reported = defaultdict(Reported)
+REPORT_FIELDS = ("commune_id", "period_end", *REPORT_SUMS)
+
+
+def read_reports(campaign, commune_ids, periods) -> list[dict]:
+    """The reports ending in any of the periods, as dicts of REPORT_FIELDS: one query."""
     if not commune_ids:
-        return reported
+        return []
     last_days = Q()
     for days in periods.values():
         last_days |= Q(period_end__range=days)
-    reports = (
+    return list(
         CommuneReport.objects.filter(
             campaign_commune__campaign=campaign,
             campaign_commune__commune_id__in=commune_ids,
         )
         .filter(last_days)
-        .values("campaign_commune__commune_id", "period_end", *REPORT_SUMS)
+        .annotate(commune_id=F("campaign_commune__commune_id"))
+        .values(*REPORT_FIELDS)
     )
+
+
+def reported_sums(reports, periods) -> dict:
+    """{(commune, period): Reported} from the reports."""
+    reported = defaultdict(Reported)
     for report in reports:
         for name, (first, last) in periods.items():
             if first <= report["period_end"] <= last:
-                reported[(report["campaign_commune__commune_id"], name)].add(report)
+                reported[(report["commune_id"], name)].add(report)
     return reported
 
 
 def total(indicator, progresses, reported, commune_ids, periods) -> IndicatorProgress:
     """The communes together: counts added up, a rate from the summed reports."""
-    met = sum(1 for p in progresses if p.progress.is_met)
-    with_target = sum(1 for p in progresses if p.progress.has_target)
+    aimed = [p for p in progresses if p.target]  # a target of 0 is no target
+    met = sum(1 for p in aimed if p.achieved is not None and p.achieved >= p.target)
+    with_target = len(aimed)
     if indicator.source == Source.REPORTS and indicator.is_rate:
         together = {}
         for name in periods:
@@ -259,7 +290,6 @@ def total(indicator, progresses, reported, commune_ids, periods) -> IndicatorPro
         )
     achieved = added([p.achieved for p in progresses])
     previous = added([p.previous for p in progresses]) if PREVIOUS in periods else None
-    aimed = [p for p in progresses if p.progress.has_target]
     target = sum((p.target for p in aimed), Decimal(0)) or None
     towards = added([p.achieved for p in aimed]) if aimed else None
     return IndicatorProgress(

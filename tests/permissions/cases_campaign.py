@@ -109,6 +109,18 @@ CAMPAIGN = [
         writes=(IndicatorTarget, ReadinessCriterion),
     ),
     Case(
+        "campaign:targets_import",
+        "the targets import of the campaign of Lang Son",
+        at("campaign:targets_import", pk=the("campaign_x")),
+        ORGANISERS_OF_X,
+    ),
+    Case(
+        "campaign:targets_export",
+        "the targets of the campaign of Lang Son as a spreadsheet",
+        at("campaign:targets_export", pk=the("campaign_x"), file_format="xlsx"),
+        ORGANISERS_OF_X,
+    ),
+    Case(
         "campaign:commune_readiness",
         "the readiness checklist of commune A in Cao Bang's campaign",
         at("campaign:commune_readiness", pk=the("campaign_y"), commune_id=the("commune_a")),

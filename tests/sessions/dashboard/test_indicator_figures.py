@@ -147,3 +147,17 @@ def test_the_figures_take_five_queries_however_many_communes(
     with django_assert_num_queries(5):
         board = indicator_figures(campaign, communes, campaign.start, today)
     assert len(board.rows) == 65
+
+
+def test_counts_give_their_values_in_the_order_they_take_them():
+    from dataclasses import astuple, fields
+
+    from sessions.dashboard.figures import Counts
+    from sessions.rollups import DAILY_COUNTERS
+
+    counts = Counts(*range(1, len(fields(Counts)) + 1))
+    assert counts.values() == astuple(counts)
+    again = Counts()
+    again.add(counts.values())
+    assert again == counts
+    assert len(DAILY_COUNTERS) == len(counts.values())
