@@ -130,7 +130,7 @@ def indicator_figures(
     REPORT_FIELDS): when there is no period before to compare with, they are not read
     again."""
     commune_ids = list(commune_ids)
-    indicators = list(Indicator.objects.offered_in(campaign.province_id).select_related("service"))
+    indicators = list(Indicator.objects.offered_in(campaign.province_id))
     before = previous_period(first, last, campaign.start)
     periods = {CURRENT: (first, last)}
     if before is not None:
@@ -146,24 +146,27 @@ def indicator_figures(
         reports = read_reports(campaign, commune_ids, periods)
     reported = reported_sums(reports, periods)
 
-    def figure(indicator, commune_id, period):
-        if period not in periods:
-            return None
-        if indicator.source == Source.SESSIONS:
-            return logged[(commune_id, indicator.pk, period)]
-        if indicator.source == Source.REPORTS:
-            return reported[(commune_id, period)].figure(indicator.report_field)
+    # Written for speed: a province's 65 communes by 8 indicators run through here.
+    kinds = [(i, i.pk, i.source, i.report_field) for i in indicators]
+    compared = PREVIOUS in periods
+    no_report = Reported()
+
+    def figure(pk, source, report_field, commune_id, period):
+        if source == Source.SESSIONS:
+            return logged.get((commune_id, pk, period), 0)
+        if source == Source.REPORTS:
+            return reported.get((commune_id, period), no_report).figure(report_field)
         return None
 
     rows = {
         commune_id: [
             IndicatorProgress(
                 indicator,
-                figure(indicator, commune_id, CURRENT),
-                figure(indicator, commune_id, PREVIOUS),
-                targets.get((commune_id, indicator.pk)),
+                figure(pk, source, report_field, commune_id, CURRENT),
+                figure(pk, source, report_field, commune_id, PREVIOUS) if compared else None,
+                targets.get((commune_id, pk)),
             )
-            for indicator in indicators
+            for indicator, pk, source, report_field in kinds
         ]
         for commune_id in commune_ids
     }

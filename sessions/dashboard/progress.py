@@ -26,10 +26,12 @@ class Progress:
 
     @cached_property
     def percent(self) -> float | None:
-        share = self.share
-        return None if share is None else float(share * 100)
+        """The share in per cent, for showing: worked out in floats (a page shows
+        hundreds of them; `share` keeps the exact value for ranking)."""
+        if not self.has_target or self.achieved is None:
+            return None
+        return float(self.achieved) * 100 / float(self.target)
 
     @property
     def is_met(self) -> bool:
-        share = self.share
-        return share is not None and share >= 1
+        return self.has_target and self.achieved is not None and self.achieved >= self.target
