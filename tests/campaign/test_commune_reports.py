@@ -430,4 +430,4 @@ def test_a_coordinator_enters_the_end_to_end_figure(client, coordinator, campaig
     assert "More applications online end to end than filed online." in response.content.decode()
     assert client.post(url, {**fields, "applications_end_to_end": "30"}).status_code == 302
     page = client.get(url).content.decode()
-    assert "30 (15.0 %)" in page
+    assert "30&nbsp;(15.0&nbsp;%)" in page
