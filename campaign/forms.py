@@ -1,7 +1,6 @@
 """Forms of the campaign pages: the campaign, its communes' targets and the checklist."""
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal
 
 from django import forms
 from django.apps import apps
@@ -25,6 +24,7 @@ from campaign.models import (
 )
 from lib.brands import brand_problem
 from lib.day_fields import DayField
+from lib.numbers import plain
 from lib.spreadsheets.forms import SpreadsheetField, skip_invalid_field
 
 
@@ -155,11 +155,6 @@ class TargetsForm(forms.Form):
                 unmatched_targets={}
             )
         return changes
-
-
-def plain(value: Decimal):
-    """400.00 as 400, 35.50 as 35.5: what an organiser typed."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 class CriteriaForm(forms.Form):

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 
 class DivisionType(models.TextChoices):
@@ -468,6 +469,24 @@ class CommuneReport(models.Model):
         ).exclude(pk=self.pk)
 
 
+def label_in_language(name: str, name_en: str) -> str:
+    """A catalogue entry's name in the language of the request (Vietnamese when there is
+    no English one): services and indicators."""
+    if (get_language() or "vi").startswith("en") and name_en:
+        return name_en
+    return name
+
+
+def target_of(code: str):
+    """The target of the indicator `code` for the campaign commune of the outer query, as
+    a subquery: CampaignCommune.objects.annotate(citizens_target=target_of("..."))."""
+    return Subquery(
+        IndicatorTarget.objects.filter(
+            campaign_commune=OuterRef("pk"), indicator__code=code
+        ).values("value")[:1]
+    )
+
+
 class ServiceTypeQuerySet(models.QuerySet):
     def offered_in(self, province_id):
         """The national catalogue and the services a province added, in menu order."""
@@ -512,12 +531,7 @@ class ServiceType(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the language of the request (Vietnamese when there is no other)."""
-        from django.utils.translation import get_language
-
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return label_in_language(self.name, self.name_en)
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -633,12 +647,7 @@ class Indicator(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the language of the request (Vietnamese when there is no other)."""
-        from django.utils.translation import get_language
-
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return label_in_language(self.name, self.name_en)
 
     @property
     def is_rate(self) -> bool:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Max, Prefetch, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page, Task, TaskState, WorkflowState
 
-from campaign.models import Campaign, CampaignCommune, IndicatorTarget, Role, campaign_tag
+from campaign.models import Campaign, CampaignCommune, Role, campaign_tag, target_of
 from notifications.models import Channel, Message
 from sessions.models import DailyRollup
 from teams.models import ImportJob, Shift, ShiftSignup
@@ -183,13 +183,10 @@ def organised_running(user, today: date):
 
 def campaign_glance(campaign: Campaign, today: date) -> CampaignGlance:
     glance = CampaignGlance(campaign)
-    citizens_target = IndicatorTarget.objects.filter(
-        campaign_commune=OuterRef("pk"), indicator__code="citizens_helped"
-    ).values("value")[:1]
     places = list(
         CampaignCommune.objects.filter(campaign=campaign)
         .select_related("commune")
-        .annotate(citizens_target=Subquery(citizens_target))
+        .annotate(citizens_target=target_of("citizens_helped"))
     )
     glance.communes = len(places)
     helped = dict(

@@ -12,6 +12,7 @@ from campaign import access, audit
 from campaign.forms import CriteriaForm, TargetImportForm, TargetsForm
 from campaign.models import Campaign, Indicator, IndicatorTarget
 from campaign.target_import import TargetImport, columns_for
+from lib.numbers import plain
 from lib.spreadsheets.writing import CONTENT_TYPES, spreadsheet
 
 
@@ -85,7 +86,7 @@ def targets_export(request, pk, file_format):
             [
                 row.commune.code,
                 row.commune.name,
-                *(plain_number(stored.get((row.pk, i.pk))) for i in indicators),
+                *(plain(stored.get((row.pk, i.pk))) for i in indicators),
             ]
             for row in rows
         ),
@@ -96,12 +97,6 @@ def targets_export(request, pk, file_format):
         f'attachment; filename="chi-tieu-{campaign.pk}.{file_format}"'
     )
     return response
-
-
-def plain_number(value):
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 @login_required

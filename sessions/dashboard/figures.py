@@ -47,9 +47,7 @@ from django.db.models import (
     Func,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -60,9 +58,9 @@ from campaign.models import (
     Campaign,
     CampaignCommune,
     CommuneReport,
-    IndicatorTarget,
     ServiceType,
     campaign_tag,
+    target_of,
 )
 from lib.text import fold
 from notifications.models import Message
@@ -834,12 +832,9 @@ def national(user, first: date, last: date, *, now=None) -> NationalBoard:
     province_of = {campaign.pk: campaign.province_id for campaign in campaigns}
 
     targets = {}
-    citizens_target = IndicatorTarget.objects.filter(
-        campaign_commune=OuterRef("pk"), indicator__code=CITIZENS
-    ).values("value")[:1]
     for cc_id, campaign_id, commune_id, target in (
         CampaignCommune.objects.filter(campaign__in=[c.pk for c in campaigns], commune__in=visible)
-        .annotate(citizens_target=Subquery(citizens_target))
+        .annotate(citizens_target=target_of(CITIZENS))
         .values_list("pk", "campaign_id", "commune_id", "citizens_target")
     ):
         targets[(campaign_id, commune_id)] = (cc_id, target)

@@ -61,8 +61,9 @@ class Reported:
     reports: int = 0
     sums: dict = field(default_factory=lambda: dict.fromkeys(REPORT_SUMS, None))
 
-    def add(self, values: dict) -> None:
-        self.reports += 1
+    def add(self, values: dict, reports: int = 1) -> None:
+        """Add a report's figures (or the sums of `reports` reports)."""
+        self.reports += reports
         for name in REPORT_SUMS:
             if values[name] is not None:
                 self.sums[name] = (self.sums[name] or 0) + values[name]
@@ -283,10 +284,7 @@ def total(indicator, progresses, reported, commune_ids, periods) -> IndicatorPro
             for commune_id in commune_ids:
                 mine = reported.get((commune_id, name))
                 if mine is not None and mine.reports:
-                    combined.reports += mine.reports
-                    for key, value in mine.sums.items():
-                        if value is not None:
-                            combined.sums[key] = (combined.sums[key] or 0) + value
+                    combined.add(mine.sums, mine.reports)
             together[name] = combined.figure(indicator.report_field)
         return IndicatorProgress(
             indicator, together[CURRENT], together.get(PREVIOUS), None, met, with_target

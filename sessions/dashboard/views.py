@@ -7,7 +7,6 @@ which scopes them to the user's communes; exports are written to the audit trail
 """
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils.translation import pgettext
 from campaign import audit
 from campaign.access import campaign_staff_required, visible_campaign, visible_campaigns
 from campaign.models import AuditEvent, CampaignCommune, Commune
+from lib.numbers import plain
 from lib.spreadsheets.writing import CONTENT_TYPES, csv_lines, workbook
 from sessions.dashboard import charts
 from sessions.dashboard.figures import Filters, build, national
@@ -155,7 +155,7 @@ def commune_table(board) -> tuple[list[str], list[list]]:
         report = row.latest_report
         figures = []
         for item in row.indicators:
-            figures += [number(item.achieved), number(item.target), rounded(item.progress.percent)]
+            figures += [plain(item.achieved), plain(item.target), rounded(item.progress.percent)]
         rows.append(
             [
                 row.rank,
@@ -205,13 +205,6 @@ def daily_table(board) -> tuple[list[str], list[list]]:
             ]
         )
     return headers, rows
-
-
-def number(value):
-    """A Decimal as a spreadsheet number: 450.00 as 450, 35.50 as 35.5."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def rounded(value, places=1):
